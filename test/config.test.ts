@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findConfigFile, loadConfig, resolveConfig } from '../src/config.js';
+import { ConfigError } from '../src/rule.js';
+import { cli, makeTree } from './helpers/cli.js';
+
+describe('config', () => {
+  it('has defaults: every built-in rule at its default severity', () => {
+    const config = resolveConfig({});
+    expect(config.rules.map((r) => [r.rule.meta.id, r.severity])).toContainEqual(['repeated-words', 'warning']);
+    expect(config.extensions).toEqual(['txt', 'md', 'jsonl']);
+    expect(config.jsonl).toEqual({ text: 'text', id: 'id', date: 'date' });
+  });
+
+  it('is found upward from the working directory', () => {
+    const root = makeTree({ '.corpuslintrc.json': '{"rules": {"repeated-words": "error"}}' });
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    expect(findConfigFile(join(root, 'a', 'b'))).toBe(join(root, '.corpuslintrc.json'));
+    expect(loadConfig(join(root, 'a', 'b')).rules.find((r) => r.rule.meta.id === 'repeated-words')?.severity).toBe('error');
+  });
+
+  it('names the key path and what was expected', () => {
+    expect(() => resolveConfig({ rules: { 'repeated-words': 'loud' as never } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ rules: { 'repeated-words': 'loud' as never } })).toThrow(/rules\.repeated-words must be one of "off", "info", "warn", "error"/);
+    expect(() => resolveConfig({ extensions: 'txt' as never })).toThrow(/extensions must be array/);
+    expect(() => resolveConfig({ colour: true } as never)).toThrow(/\(root\) has unknown key "colour"/);
+    expect(() => resolveConfig({ jsonl: { txt: 'body' } as never })).toThrow(/jsonl has unknown key "txt"/);
+    expect(() => resolveConfig({ rules: { 'no-such-rule': 'warn' } })).toThrow(/rules\.no-such-rule is not a known rule/);
+  });
+
+  it('validates rule options with the rule schema and merges defaults', () => {
+    expect(() => resolveConfig({ rules: { 'repeated-words': ['warn', { allow: 'very' }] } })).toThrow(
+      /Invalid options for rule "repeated-words": config rules\.repeated-words\[1\]\.allow must be array/,
+    );
+    expect(() => resolveConfig({ rules: { 'repeated-words': ['warn', { alow: [] }] } })).toThrow(/has unknown key "alow"/);
+    const config = resolveConfig({ rules: { 'repeated-words': ['error'] } });
+    expect(config.rules.find((r) => r.rule.meta.id === 'repeated-words')?.options).toEqual({ allow: [] });
+  });
+
+  it('--rule overrides the file; a malformed --rule is a usage error', () => {
+    const config = resolveConfig({ rules: { 'repeated-words': 'error' } }, { overrides: ['repeated-words:off'] });
+    expect(config.rules.find((r) => r.rule.meta.id === 'repeated-words')).toBeUndefined();
+    expect(() => resolveConfig({}, { overrides: ['repeated-words'] })).toThrow(/expected <rule-id>:<off\|info\|warn\|error>/);
+  });
+
+  it('bad config exits 2 and says which file, line and key', async () => {
+    const broken = makeTree({ '.corpuslintrc.json': '{\n  "rules": {\n    "repeated-words": "warn",\n  }\n}', 'a.txt': 'Fine.' });
+    const syntax = await cli(['a.txt'], broken);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/\.corpuslintrc\.json:4 is not valid JSON/);
+    const wrong = makeTree({ 'cfg.json': '{"rules": {"repeated-words": ["warn", {"allow": [1]}]}}', 'a.txt': 'Fine.' });
+    const invalid = await cli(['a.txt', '--config', 'cfg.json'], wrong);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('rules.repeated-words[1].allow[0] must be string');
+    const missing = await cli(['a.txt', '--config', 'nope.json'], wrong);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Config file nope.json does not exist');
+  });
+});
