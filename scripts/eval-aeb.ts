@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveConfig } from '../src/config.js';
+import { lintDocuments } from '../src/engine.js';
+import { builtinRules } from '../src/rules.js';
+import type { LoadedDocument } from '../src/inputs.js';
+import { requireShared } from './shared.js';
+
+// Line-level evaluation on the Scrapinghub Article Extraction Benchmark: a line an extractor output
+// holds that the ground truth does not is boilerplate; a line counts as flagged when a message of
+// one of the chosen rules overlaps it. Usage:
+//   npm run eval:aeb -- [--rules scraping-artifact,off-topic-trailer] [--extractors newspaper,trafilatura,readability]
+//                       [--trailing] [--show-fp N] [--show-fn N]
+// --trailing scores only each document's trailing run of boilerplate lines (what off-topic-trailer is for).
+
+const { values } = parseArgs({
+  options: {
+    rules: { type: 'string', default: 'scraping-artifact,off-topic-trailer' },
+    extractors: { type: 'string', default: 'newspaper,trafilatura,readability' },
+    trailing: { type: 'boolean', default: false },
+    'show-fp': { type: 'string', default: '0' },
+    'show-fn': { type: 'string', default: '0' },
+  },
+});
+
+/** Normalise a line for comparison: quotes, spaces, list and table markup. */
+export function normaliseLine(line: string): string {
+  return line
+    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
+    .replace(/[\u00a0\u2009\u202f]/g, ' ')
+    .replace(/^\s*(?:[-*\u2022]\s+|#+\s+|>\s*)/, '')
+    .replace(/\|/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+interface Record {
+  id: string;
+  text: string;
+}
+const readJsonl = (path: string): Record[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record);
+
+const shared = requireShared('eval:aeb');
+const base = join(shared, 'corpora', 'scrapinghub-aeb');
+// A line is content when its normalised text stands anywhere in the normalised ground truth:
+// extractors split and join lines differently, so whole-line equality would mislabel content.
+const truth = new Map(readJsonl(join(base, 'ground-truth.jsonl')).map((r) => [r.id, normaliseLine(r.text.split('\n').join(' '))]));
+const ruleIds = new Set(values.rules!.split(','));
+const known = new Set(builtinRules.keys());
+const missing = [...ruleIds].filter((id) => !known.has(id));
+const config = resolveConfig({ rules: Object.fromEntries([...ruleIds].filter((id) => known.has(id)).map((id) => [id, 'warn'])) });
+if (missing.length) console.log(`note: not built (yet): ${missing.join(', ')}`);
+const onlyChosen = { ...config, rules: config.rules.filter((r) => ruleIds.has(r.rule.meta.id) || r.rule.complete) };
+
+const showFp = Number(values['show-fp']);
+const showFn = Number(values['show-fn']);
+for (const extractor of values.extractors!.split(',')) {
+  const records = readJsonl(join(base, 'extractor-output', `${extractor}.jsonl`));
+  const documents: LoadedDocument[] = records.map((r, index) => ({ info: { path: `${extractor}.jsonl`, line: index + 1, id: r.id, contentStart: 0 }, text: r.text, notes: [] }));
+  const { report } = await lintDocuments(documents, onlyChosen);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  const fps: string[] = [];
+  const fns: string[] = [];
+  records.forEach((record, index) => {
+    const gt = truth.get(record.id) ?? '';
+    const messages = report.files[index].messages.filter((m) => ruleIds.has(m.ruleId));
+    const lines: { text: string; start: number; end: number; boilerplate: boolean }[] = [];
+    let offset = 0;
+    for (const raw of record.text.split('\n')) {
+      const text = normaliseLine(raw);
+      if (text) lines.push({ text, start: offset, end: offset + raw.length, boilerplate: !gt.includes(text) });
+      offset += raw.length + 1;
+    }
+    let scored = lines;
+    if (values.trailing) {
+      let cut = lines.length;
+      while (cut > 0 && lines[cut - 1].boilerplate) cut--;
+      // Score the tail: the trailing boilerplate run plus the last content lines before it (on-topic endings).
+      scored = lines.slice(Math.max(0, cut - 3));
+    }
+    for (const line of scored) {
+      const flagged = messages.some((m) => m.start < line.end && m.end > line.start);
+      if (flagged && line.boilerplate) tp++;
+      else if (flagged) {
+        fp++;
+        fps.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)} [${messages.find((m) => m.start < line.end && m.end > line.start)!.ruleId}]`);
+      } else if (line.boilerplate) {
+        fn++;
+        fns.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)}`);
+      }
+    }
+  });
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  console.log(`${extractor.padEnd(12)} precision ${precision.toFixed(3)} (${tp}/${tp + fp})  recall ${recall.toFixed(3)} (${tp}/${tp + fn})`);
+  for (const line of fps.slice(0, showFp)) console.log(`  fp: ${line}`);
+  for (const line of fns.slice(0, showFn)) console.log(`  fn: ${line}`);
+}
