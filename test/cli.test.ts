@@ -84,6 +84,13 @@ describe('CLI', () => {
     expect(report.files[3].messages).toEqual([]);
   });
 
+  it('reads the date from Markdown front matter and lints only the body', async () => {
+    const root = makeTree({ 'story.md': '---\ntitle: the the title\ndate: 2022-05-06\n---\nIt was the the end.\n' });
+    const report = expectValidReport((await cli(['story.md', '-f', 'json'], root)).stdout);
+    expect(report.files[0].date).toBe('2022-05-06');
+    expect(report.files[0].messages.map((m) => [m.line, m.column])).toEqual([[5, 8]]);
+  });
+
   it('reads JSONL field names from config', async () => {
     const root = makeTree({
       'feed.jsonl': JSON.stringify({ key: 'k1', body: 'It was the the end.', published: '2020-05-06' }) + '\n',
