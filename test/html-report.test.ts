@@ -8,6 +8,7 @@ import { formatHtml } from '../src/formatters/html.js';
 import type { DocumentText } from '../src/report-texts.js';
 import type { Report } from '../src/types.js';
 import { cli, makeTree } from './helpers/cli.js';
+import { largeReport } from './helpers/large-report.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -171,4 +172,23 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     expect(requests).toEqual([]);
     await page.close();
   });
+
+  it('opens a report of 10,000 documents quickly, one page of rows at a time, sortable by findings', async () => {
+    const { report, texts } = largeReport(10_000);
+    const htmlPath = join(mkdtempSync(join(tmpdir(), 'corpus-lint-html-')), 'large.html');
+    writeFileSync(htmlPath, formatHtml(report, { texts }));
+    const started = Date.now();
+    const page = await open(htmlPath);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await rowCount(page)).toBe(50);
+    expect(await page.textContent('#doc-count')).toBe('1\u201350 of 10,000 documents');
+    expect(await numberIn(page, '#count-findings')).toBe(20_000);
+    await page.click('button.sort[data-sort="error"]');
+    expect(await page.textContent('#doc-rows tr[data-doc] td:nth-child(3) >> nth=0')).toBe('1');
+    await page.click('button.sort[data-sort="error"]');
+    expect(await page.textContent('#doc-rows tr[data-doc] td:nth-child(3) >> nth=0')).toBe('');
+    await page.click('#doc-pager button >> text=Next');
+    expect(await page.textContent('#doc-count')).toBe('51\u2013100 of 10,000 documents');
+    await page.close();
+  }, 60_000);
 });
