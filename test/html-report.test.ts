@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtml } from '../src/formatters/html.js';
+import { buildReport } from '../src/report.js';
 import type { DocumentText } from '../src/report-texts.js';
 import type { Report } from '../src/types.js';
 import { cli, makeTree } from './helpers/cli.js';
@@ -74,6 +75,16 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     if (withFindings.some((file) => file.messages.some((message) => message.end > message.start))) {
       expect(await page.locator('#doc-text mark').first().isVisible()).toBe(true);
     }
+    // Once duplicate-passage is on, sample 002's duplicate is highlighted in place and shown as a pair.
+    const sample = withFindings.find((file) => file.path.includes('/002_'));
+    const duplicate = sample?.messages.find((message) => message.ruleId === 'duplicate-passage');
+    if (sample && duplicate) {
+      await page.click(`#doc-rows tr[data-doc] >> text=${sample.path}`);
+      const text = readFileSync(join(repoRoot, sample.path), 'utf8').replace(/^\uFEFF/, '');
+      const marked = await page.locator('#doc-text mark[data-rule~="duplicate-passage"]').allTextContents();
+      expect(marked.join('')).toContain(text.slice(duplicate.start, duplicate.end).slice(0, 40));
+      expect(await page.locator('#pairs mark.shared').count()).toBeGreaterThan(0);
+    }
     await page.close();
   });
 
@@ -122,52 +133,89 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     await page.close();
   });
 
-  it('shows duplicate pairs side by side and name variants grouped by expected form', async () => {
-    const first = 'Rescue teams reached the village late on Monday. The bridge over the river was washed away overnight.\n';
-    const second = 'Officials confirmed the damage. The bridge over the river was washed away overnight. Zelenskiy visited.\n';
-    const shared = 'The bridge over the river was washed away overnight.';
-    const span = (text: string, needle: string) => ({ start: text.indexOf(needle), end: text.indexOf(needle) + needle.length });
-    const a = span(first, shared);
-    const b = span(second, shared);
-    const v = span(second, 'Zelenskiy');
-    const at = (start: number, end: number) => ({ line: 1, column: start + 1, endLine: 1, endColumn: end + 1, start, end });
-    const report: Report = {
-      version: '1.0.0',
-      tool: { name: 'corpus-lint', version: '0.0.0' },
-      summary: {
-        documents: 2, errors: 0, warnings: 2, infos: 1, fatal: 0,
-        byRule: { 'duplicate-passage': { errors: 0, warnings: 2, infos: 0 }, 'spelling-inconsistency': { errors: 0, warnings: 0, infos: 1 } },
-      },
-      files: [
-        { path: 'corpus/first.txt', messages: [{ ruleId: 'duplicate-passage', severity: 'warning', message: 'Unexpected passage repeated from corpus/second.txt', ...at(a.start, a.end), related: [{ path: 'corpus/second.txt', message: 'Same passage', ...at(b.start, b.end) }] }] },
-        {
-          path: 'corpus/second.txt',
-          messages: [
-            { ruleId: 'duplicate-passage', severity: 'warning', message: 'Unexpected passage repeated from corpus/first.txt', ...at(b.start, b.end), related: [{ path: 'corpus/first.txt', message: 'Same passage', ...at(a.start, a.end) }] },
-            { ruleId: 'spelling-inconsistency', severity: 'info', message: 'Unexpected `Zelenskiy`, expected `Zelensky`', ...at(v.start, v.end), actual: 'Zelenskiy', expected: ['Zelensky'], kind: 'name-variant' },
-          ],
-        },
-      ],
+  it('shows every rule generically, duplicate pairs side by side and name variants grouped by expected form', async () => {
+    const first = [
+      ' date 2024-03-14',
+      'Rescue teams reached the village of Dolna late on Monday after two days of heavy rain.',
+      'The bridge over the river was washed away overnight, cutting off two farms.',
+      'Share on Facebook Share on X Email',
+      'Mayor Katarzyna Nowak said repairs would begin on 12 March 2031 at the earliest.',
+      'You may also like',
+      'Ten ways to keep your garden dry this spring',
+      '',
+    ].join('\n');
+    const second = [
+      ' date 2024-03-15',
+      'Officials in Dolna confirmed the damage on Tuesday.',
+      'The bridge over the river was washed away overnight, cutting off two farms.',
+      'Mayor Katarzyna Novak asked residents to keep away from the riverbank.',
+      '',
+    ].join('\n');
+    const shared = 'The bridge over the river was washed away overnight, cutting off two farms.';
+    const place = (text: string, needle: string) => {
+      const start = text.indexOf(needle);
+      const end = start + needle.length;
+      const point = (offset: number) => {
+        const before = text.slice(0, offset).split('\n');
+        return { line: before.length, column: before[before.length - 1].length + 1 };
+      };
+      const from = point(start);
+      const to = point(end);
+      return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column, start, end };
     };
+    const report = buildReport([
+      {
+        path: 'corpus/first.txt',
+        date: '2024-03-14',
+        messages: [
+          { ruleId: 'duplicate-passage', severity: 'warning', message: 'Unexpected passage repeated from corpus/second.txt', ...place(first, shared), related: [{ path: 'corpus/second.txt', message: 'Same passage', ...place(second, shared) }] },
+          { ruleId: 'scraping-artifact', severity: 'error', message: 'Unexpected share bar left by the scraper', kind: 'share-bar', ...place(first, 'Share on Facebook Share on X Email\n') },
+          { ruleId: 'implausible-date', severity: 'warning', message: 'Unexpected date 2031-03-12, seven years after the article', ...place(first, '12 March 2031'), expected: ['a date near 2024-03-14'] },
+          { ruleId: 'off-topic-trailer', severity: 'warning', message: 'Unexpected trailer of unrelated headlines', ...place(first, 'You may also like\nTen ways to keep your garden dry this spring\n') },
+        ],
+      },
+      {
+        path: 'corpus/second.txt',
+        date: '2024-03-15',
+        messages: [
+          { ruleId: 'duplicate-passage', severity: 'warning', message: 'Unexpected passage repeated from corpus/first.txt', ...place(second, shared), related: [{ path: 'corpus/first.txt', message: 'Same passage', ...place(first, shared) }] },
+          { ruleId: 'spelling-inconsistency', severity: 'info', message: 'Unexpected `Novak`, expected `Nowak`', kind: 'name-variant', actual: 'Novak', expected: ['Nowak'], ...place(second, 'Novak'), related: [{ path: 'corpus/first.txt', message: 'Nowak here', ...place(first, 'Nowak') }] },
+        ],
+      },
+    ]);
     const whole = (text: string): DocumentText => ({ length: text.length, segments: [{ start: 0, text }] });
     const texts = new Map([['corpus/first.txt', whole(first)], ['corpus/second.txt', whole(second)]]);
     const htmlPath = join(mkdtempSync(join(tmpdir(), 'corpus-lint-html-')), 'pairs.html');
     writeFileSync(htmlPath, formatHtml(report, { texts }));
     const page = await open(htmlPath);
+
+    expect(await page.locator('.chart-row').count()).toBe(5);
+    expect(await page.textContent('#doc-rows tr[data-doc] td.name >> nth=0')).toBe('corpus/first.txt');
+    const ruleMarks = await page.locator('#doc-text mark').evaluateAll((marks) => marks.map((mark) => mark.getAttribute('data-rule')));
+    expect(new Set(ruleMarks)).toEqual(new Set(['duplicate-passage', 'scraping-artifact', 'implausible-date', 'off-topic-trailer']));
+
     const pairs = page.locator('#pairs .pair[data-rule="duplicate-passage"]');
     expect(await pairs.count(), 'a pair reported from both sides shows once').toBe(1);
     const marks = pairs.first().locator('.passage mark.shared');
-    expect(await marks.count()).toBe(2);
     expect(await marks.allTextContents()).toEqual([shared, shared]);
-    const group = page.locator('#variants .group[data-expected="Zelensky"]');
+
+    const group = page.locator('#variants .group[data-expected="Nowak"]');
     const groupText = await group.textContent();
-    expect(groupText).toContain('Zelenskiy');
-    expect(groupText).toContain('corpus/second.txt:1:');
-    expect(await page.locator('#doc-text mark[data-rule~="duplicate-passage"]').first().textContent()).toBe(shared);
-    await page.click('#doc-text mark[data-rule="spelling-inconsistency"]');
+    expect(groupText).toContain('Novak');
+    expect(groupText).toContain('corpus/second.txt:4:17');
+    expect(groupText).toContain('1 place with the expected form');
+
+    await page.selectOption('#filter-rule', 'scraping-artifact');
+    await expect.poll(() => rowCount(page)).toBe(1);
+    expect(await page.locator('#doc-text mark').count()).toBe(1);
+    await page.selectOption('#filter-rule', '');
+    await expect.poll(() => rowCount(page)).toBe(2);
+
+    await page.click('#doc-text mark[data-rule="implausible-date"]');
     const detail = await page.textContent('#finding-detail');
-    expect(detail).toContain('expected');
-    expect(detail).toContain('Zelensky');
+    expect(detail).toContain('implausible-date');
+    expect(detail).toContain('expecteda date near 2024-03-14');
+    expect(detail).toContain('found12 March 2031');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(requests).toEqual([]);
     await page.close();

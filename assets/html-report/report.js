@@ -60,6 +60,14 @@
     return undefined;
   }
 
+  function renderPager(container, page, pages, go, label) {
+    clear(container);
+    if (pages <= 1 && !label) return;
+    container.appendChild(el('button', { text: '\u2039 Previous', disabled: page === 0, onclick: function () { go(page - 1); } }));
+    container.appendChild(label || el('span', { text: 'page ' + (page + 1) + ' of ' + pages }));
+    container.appendChild(el('button', { text: 'Next \u203a', disabled: page >= pages - 1, onclick: function () { go(page + 1); } }));
+  }
+
   // ---- layout
   var root = el('div', { class: 'page' });
   document.body.appendChild(root);
@@ -222,10 +230,8 @@
       var active = button.getAttribute('data-sort') === state.sortKey;
       button.setAttribute('aria-sort', active ? (state.sortDir < 0 ? 'descending' : 'ascending') : 'none');
     });
-    clear(pager);
-    pager.appendChild(el('button', { text: '\u2039 Previous', disabled: state.page === 0, onclick: function () { state.page--; renderDocuments(); } }));
-    pager.appendChild(el('span', { id: 'doc-count', 'data-count': rows.length, text: rows.length === 0 ? '0 documents' : format(state.page * DOCS_PER_PAGE + 1) + '\u2013' + format(Math.min(rows.length, (state.page + 1) * DOCS_PER_PAGE)) + ' of ' + format(rows.length) + ' documents' }));
-    pager.appendChild(el('button', { text: 'Next \u203a', disabled: state.page >= pages - 1, onclick: function () { state.page++; renderDocuments(); } }));
+    var label = el('span', { id: 'doc-count', 'data-count': rows.length, text: rows.length === 0 ? '0 documents' : format(state.page * DOCS_PER_PAGE + 1) + '\u2013' + format(Math.min(rows.length, (state.page + 1) * DOCS_PER_PAGE)) + ' of ' + format(rows.length) + ' documents' });
+    renderPager(pager, state.page, pages, function (page) { state.page = page; renderDocuments(); }, label);
     var shown = 0;
     rows.forEach(function (row) { shown += row.total; });
     filterCount.textContent = format(shown) + ' of ' + format(totalFindings) + ' findings shown';
@@ -402,11 +408,11 @@
       var before = textOf(file, from, start);
       var inside = textOf(file, start, end);
       var after = textOf(file, end, to);
-      if (from > 0) text.appendChild(el('span', { class: 'gap', text: '\u2026' }));
+      if (from > 0) text.appendChild(el('span', { class: 'muted', text: '\u2026' }));
       text.appendChild(document.createTextNode(before || ''));
       text.appendChild(el('mark', { class: 'shared sev-' + severity, text: inside === undefined ? '[text not kept]' : inside }));
       text.appendChild(document.createTextNode(after || ''));
-      if (to < file.text.length) text.appendChild(el('span', { class: 'gap', text: '\u2026' }));
+      if (to < file.text.length) text.appendChild(el('span', { class: 'muted', text: '\u2026' }));
     }
     box.appendChild(text);
     return box;
@@ -440,12 +446,7 @@
       ]));
     });
     if (pairs.length === 0) pairList.appendChild(el('p', { class: 'muted', text: 'No passage matches the filters.' }));
-    clear(pairPager);
-    if (pages > 1) {
-      pairPager.appendChild(el('button', { text: '\u2039 Previous', disabled: state.pairPage === 0, onclick: function () { state.pairPage--; renderPairs(); } }));
-      pairPager.appendChild(el('span', { text: 'page ' + (state.pairPage + 1) + ' of ' + pages }));
-      pairPager.appendChild(el('button', { text: 'Next \u203a', disabled: state.pairPage >= pages - 1, onclick: function () { state.pairPage++; renderPairs(); } }));
-    }
+    renderPager(pairPager, state.pairPage, pages, function (page) { state.pairPage = page; renderPairs(); });
   }
 
   // ---- name variants, grouped by the expected form
@@ -501,12 +502,7 @@
       ]));
     });
     if (any && list.length === 0) groupList.appendChild(el('p', { class: 'muted', text: 'No variant matches the filters.' }));
-    clear(groupPager);
-    if (pages > 1) {
-      groupPager.appendChild(el('button', { text: '\u2039 Previous', disabled: state.groupPage === 0, onclick: function () { state.groupPage--; renderVariants(); } }));
-      groupPager.appendChild(el('span', { text: 'page ' + (state.groupPage + 1) + ' of ' + pages }));
-      groupPager.appendChild(el('button', { text: 'Next \u203a', disabled: state.groupPage >= pages - 1, onclick: function () { state.groupPage++; renderVariants(); } }));
-    }
+    renderPager(groupPager, state.groupPage, pages, function (page) { state.groupPage = page; renderVariants(); });
   }
 
   function renderAll() {

@@ -120,14 +120,7 @@ function ruleDescriptors(report: Report): Sarif.ReportingDescriptor[] {
   return rules;
 }
 
-interface Positioned {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start: number;
-  end: number;
-}
+type Positioned = Pick<ReportMessage, 'line' | 'column' | 'endLine' | 'endColumn' | 'start' | 'end'>;
 
 function artifactLocation(path: string): Sarif.ArtifactLocation {
   if (isAbsolute(path)) return { uri: pathToFileURL(path).href };
