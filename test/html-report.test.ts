@@ -98,22 +98,31 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
       'corpus/b-markets.txt': 'Shares rose as as investors cheered the figures.\nThe index closed higher on Friday.\n',
       'corpus/c-weather.txt': 'Rain is expected across the north on Sunday.\nTemperatures will will fall overnight.\n',
       'corpus/d-clean.txt': 'The council met on Tuesday to approve the budget.\n',
+      'corpus/e-feed.jsonl': [
+        JSON.stringify({ id: 'wire-41', text: 'A quiet day on the markets.' }),
+        JSON.stringify({ id: 'wire-42', text: 'The minister said it was was too early to tell.' }),
+      ].join('\n'),
     });
     const { html, report } = await reportOf(root, 'corpus');
     const page = await open(html);
-    expect(await numberIn(page, '#count-documents')).toBe(4);
+    expect(await numberIn(page, '#count-documents')).toBe(6);
     expect(await numberIn(page, '#count-warnings')).toBe(report.summary.warnings);
-    expect(report.summary.warnings).toBe(3);
-    expect(await rowCount(page)).toBe(3);
+    expect(report.summary.warnings).toBe(4);
+    expect(await rowCount(page)).toBe(4);
 
     await page.fill('#filter-file', 'markets');
     await expect.poll(() => rowCount(page)).toBe(1);
+    await page.fill('#filter-file', 'wire-42');
+    await expect.poll(() => page.locator('#doc-rows tr[data-doc] td.name').allTextContents()).toEqual(['corpus/e-feed.jsonl:2 (wire-42)']);
+    await page.click('#doc-rows tr[data-doc]');
+    expect(await page.textContent('#doc-title')).toBe('corpus/e-feed.jsonl:2 (wire-42)');
+    expect(await page.textContent('#doc-text mark')).toBe('was was');
     await page.fill('#filter-file', '');
-    await expect.poll(() => rowCount(page)).toBe(3);
+    await expect.poll(() => rowCount(page)).toBe(4);
     await page.selectOption('#filter-severity', 'error');
     await expect.poll(() => rowCount(page)).toBe(0);
     await page.selectOption('#filter-severity', '');
-    await expect.poll(() => rowCount(page)).toBe(3);
+    await expect.poll(() => rowCount(page)).toBe(4);
 
     await page.click('#doc-rows tr[data-doc] >> text=a-markup.txt');
     const text = await page.textContent('#doc-text');
@@ -211,6 +220,9 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     await page.selectOption('#filter-rule', '');
     await expect.poll(() => rowCount(page)).toBe(2);
 
+    expect(await page.getAttribute('#doc-text mark[data-rule="implausible-date"]', 'title')).toBe(
+      'implausible-date: Unexpected date 2031-03-12, seven years after the article (expected: a date near 2024-03-14)',
+    );
     await page.click('#doc-text mark[data-rule="implausible-date"]');
     const detail = await page.textContent('#finding-detail');
     expect(detail).toContain('implausible-date');

@@ -175,8 +175,8 @@
     return el('th', { class: column.numeric ? 'num' : '' }, [button]);
   }));
   var table = el('table', { id: 'doc-table' }, [el('thead', null, [headRow]), tableBody]);
-  var viewTitle = el('h2', { id: 'doc-title', text: 'Select a document' });
-  var viewText = el('div', { id: 'doc-text', class: 'doc-text' });
+  var viewTitle = el('h2', { id: 'doc-title', text: totalFindings === 0 ? 'No document to show' : 'Select a document' });
+  var viewText = el('div', { id: 'doc-text', class: 'doc-text', hidden: true });
   var detail = el('aside', { id: 'finding-detail', class: 'detail', hidden: true });
   var findingList = el('ol', { id: 'doc-findings', class: 'findings' });
   root.appendChild(el('div', { class: 'split' }, [
@@ -225,7 +225,7 @@
       tr.addEventListener('keydown', function (event) { if (event.key === 'Enter') openDocument(row.index); });
       tableBody.appendChild(tr);
     });
-    if (rows.length === 0) tableBody.appendChild(el('tr', null, [el('td', { colspan: columns.length, class: 'muted', text: 'No document matches the filters.' })]));
+    if (rows.length === 0) tableBody.appendChild(el('tr', null, [el('td', { colspan: columns.length, class: 'muted', text: totalFindings === 0 ? 'No findings: every document passed every rule.' : 'No document matches the filters.' })]));
     Array.prototype.forEach.call(headRow.querySelectorAll('button.sort'), function (button) {
       var active = button.getAttribute('data-sort') === state.sortKey;
       button.setAttribute('aria-sort', active ? (state.sortDir < 0 ? 'descending' : 'ascending') : 'none');
@@ -270,7 +270,10 @@
           class: 'sev-' + worst + (covering.length > 1 ? ' multi' : ''),
           'data-rule': covering.map(function (span) { return span.ruleId; }).join(' '),
           'data-spans': covering.map(function (span) { return span.id; }).join(' '),
-          title: covering.map(function (span) { return span.ruleId + ': ' + span.message; }).join('\n'),
+          title: covering.map(function (span) {
+            var expected = span.source && span.source.expected && span.source.expected.length ? ' (expected: ' + span.source.expected.join(', ') + ')' : '';
+            return span.ruleId + ': ' + span.message + expected;
+          }).join('\n'),
           tabindex: 0,
           text: piece,
         });
@@ -293,6 +296,7 @@
   function openDocument(index, focusMessage, related) {
     state.current = index;
     var file = files[index];
+    viewText.hidden = false;
     viewTitle.textContent = nameOf(file) + (file.date ? ' \u00b7 ' + file.date : '');
     detail.hidden = true;
     var spans = [];
@@ -345,7 +349,7 @@
     messages.forEach(function (message) {
       var rule = data.rules[message.ruleId] || {};
       var box = el('div', { class: 'finding' }, [
-        el('div', null, [el('span', { class: 'badge sev-' + message.severity, text: message.severity }), ' ', rule.url ? el('a', { href: rule.url, class: 'rule', text: message.ruleId }) : el('code', { text: message.ruleId })]),
+        el('div', null, [el('span', { class: 'badge sev-' + message.severity, text: message.severity }), ' ', /^https?:\/\//.test(rule.url || '') ? el('a', { href: rule.url, class: 'rule', text: message.ruleId }) : el('code', { text: message.ruleId })]),
         el('p', { class: 'message', text: message.message }),
       ]);
       if (message.kind) box.appendChild(field('kind', message.kind));
