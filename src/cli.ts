@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { lintPaths } from './engine.js';
-import { formatters } from './formatters/index.js';
+import { formatters, needsTexts } from './formatters/index.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
+import { loadReportTexts } from './report-texts.js';
 import { writeFileAtomic } from './write.js';
 import type { Report } from './types.js';
 
@@ -129,8 +130,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let report: Report = values.quiet ? onlyErrors(run.report) : run.report;
   const color = values['no-color'] ? false : (values.color ?? io.isTTY ?? false);
   if (report.summary.documents > 0 || run.problems.length === 0) {
+    const texts = outputs.some((output) => needsTexts.has(output.format)) ? await loadReportTexts(report, { cwd: io.cwd, jsonl: config.jsonl }) : undefined;
     for (const output of outputs) {
-      const text = formatters[output.format](report, { color: output.path ? false : color, cwd: io.cwd });
+      const text = formatters[output.format](report, { color: output.path ? false : color, cwd: io.cwd, ...(texts ? { texts } : {}) });
       if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), text);
       else io.stdout(text);
     }

@@ -4,5 +4,6 @@ export { lintPaths, lintDocuments, lintDocument, lintText, completeCorpus } from
 export { builtinRules } from './rules.js';
 export { buildReport, REPORT_VERSION } from './report.js';
 export { formatters } from './formatters/index.js';
+export { loadReportTexts, type ReportTexts, type DocumentText } from './report-texts.js';
 export { runCli, EXIT } from './cli.js';
 export type * from './types.js';
