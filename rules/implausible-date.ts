@@ -1,0 +1,439 @@
+import { Chrono, en, type ParsingComponents, type ParsingResult, type Refiner } from 'chrono-node';
+import { defineRule } from '../src/rule.js';
+import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+
+/** The word lists of the rule (rules/implausible-date.data.json). */
+export interface DateWordLists {
+  months: string[];
+  futureCues: string[];
+  pastCues: string[];
+  neutralCues: string[];
+  historyCues: string[];
+  recentCues: string[];
+}
+
+interface Options {
+  /** A corrected date up to this many days before the document date counts as recent. */
+  recentDaysBefore: number;
+  /** A corrected date up to this many days after the document date counts as recent. */
+  recentDaysAfter: number;
+  /** Days a dated event may stand on the wrong side of the document date before tense contradicts it. */
+  tenseToleranceDays: number;
+  /** Most keystrokes (digit edits or swaps) between a written year and the document's year for a typo. */
+  maxYearKeystrokes: number;
+  /** Words added to the shipped lists. */
+  addWords: Partial<DateWordLists>;
+  /** Words removed from the shipped lists. */
+  removeWords: Partial<DateWordLists>;
+}
+
+const listNames = ['months', 'futureCues', 'pastCues', 'neutralCues', 'historyCues', 'recentCues'] as const;
+const wordListsSchema = {
+  type: 'object',
+  properties: Object.fromEntries(listNames.map((name) => [name, { type: 'array', items: { type: 'string', minLength: 1 } }])),
+  additionalProperties: false,
+  default: {},
+};
+
+const shippedWords = loadWordLists();
+
+function loadWordLists(): DateWordLists {
+  const data = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
+  const validate = createAjv().compile(readPackageJson('rules/implausible-date.data.schema.json') as object);
+  if (!validate(data)) throw new Error(`rules/implausible-date.data.json: ${formatAjvErrors(validate.errors, 'data')}`);
+  return data;
+}
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in a month of a year; with no year, the most a month can have (February 29). */
+export function daysInMonth(month: number, year?: number): number {
+  return new Date(Date.UTC(year ?? 2000, month, 0)).getUTCDate();
+}
+
+/** Day number (days since 1970-01-01, UTC) of a calendar date. */
+function dayNumber(year: number, month: number, day: number): number {
+  return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
+}
+
+/**
+ * Keystrokes between two strings: edits, with a swap of neighbours counting once
+ * (optimal string alignment; hand-written because it is ten lines on 4-digit years).
+ */
+export function keystrokes(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function escapeWord(word: string): string {
+  const body = word.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return `${/^[\p{L}\p{N}]/u.test(word) ? '(?<![\\p{L}\\p{N}])' : ''}${body}(?![\\p{L}\\p{N}])`;
+}
+
+function alternation(words: string[]): string {
+  const sorted = [...new Set(words.map((word) => word.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  return sorted.length > 0 ? sorted.map(escapeWord).join('|') : '(?!)';
+}
+
+interface Compiled {
+  /** Cheap prefilter: a month name or a numeric date where a date may stand. */
+  candidate: RegExp;
+  /** Tense cues, one named group per class; at one position the longer cue wins. */
+  tense: RegExp;
+  history: RegExp;
+  recent: RegExp;
+}
+
+const compiledByOptions = new WeakMap<Options, Compiled>();
+
+function compile(options: Options): Compiled {
+  const cached = compiledByOptions.get(options);
+  if (cached) return cached;
+  const lists = Object.fromEntries(
+    listNames.map((name) => {
+      const removed = new Set((options.removeWords[name] ?? []).map((word) => word.toLowerCase()));
+      return [name, [...shippedWords[name], ...(options.addWords[name] ?? [])].filter((word) => !removed.has(word.toLowerCase()))];
+    }),
+  ) as unknown as DateWordLists;
+  const months = [...new Set(lists.months)].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const compiled: Compiled = {
+    // Month names are matched capitalised only: lower-case "may" and "march" are verbs.
+    candidate: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
+    tense: new RegExp(`(?<future>${alternation(lists.futureCues)})|(?<past>${alternation(lists.pastCues)})|(?<neutral>${alternation(lists.neutralCues)})`, 'giu'),
+    history: new RegExp(alternation(lists.historyCues), 'iu'),
+    recent: new RegExp(alternation(lists.recentCues), 'iu'),
+  };
+  compiledByOptions.set(options, compiled);
+  return compiled;
+}
+
+// Chrono drops dates that do not exist ("February 30") in its last filter; this refiner, run first,
+// keeps a copy of them so that they can be reported rather than silently skipped.
+let capturedInvalid: ParsingResult[] = [];
+const captureInvalid: Refiner = {
+  refine(_context, results) {
+    for (const result of results) if (!result.start.isValidDate()) capturedInvalid.push(result);
+    return results;
+  },
+};
+const configuration = en.configuration.createCasualConfiguration(false);
+configuration.refiners.unshift(captureInvalid);
+const parser = new Chrono(configuration);
+
+/** A date found in a document, with its parsed components. */
+export interface FoundDate {
+  start: number;
+  end: number;
+  written: string;
+  year?: number;
+  month: number;
+  day?: number;
+  weekday?: number;
+  /** The year chrono assumed when none was written (from the reference date). */
+  impliedYear: number;
+  /** A date that does not exist, e.g. "31 June". */
+  invalid: boolean;
+  /** Sentence around the date (offsets into the document). */
+  sentenceStart: number;
+  sentenceEnd: number;
+}
+
+const ABBREVIATION = '(?<!(?<![\\p{L}])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Inc|Corp|Co|Ltd|No|vs|Jr|Sr|[A-Z]))';
+// A sentence ends at . ! ? before a capital or digit (not after an abbreviation), at a blank line,
+// or at a line break before an indented line (the paragraph break of wire copy).
+const SENTENCE_BREAK = new RegExp(`${ABBREVIATION}[.!?]["”’)\\]]*\\s+(?=["“‘(\\[]?[\\p{Lu}\\d])|\\n[ \\t]*\\n|\\n(?=[ \\t]+\\S)`, 'gu');
+const SENTENCE_WINDOW = 600;
+
+/** The sentence around `[from, to)`: offsets of its start and end. */
+export function sentenceAround(text: string, from: number, to: number): [number, number] {
+  const windowStart = Math.max(0, from - SENTENCE_WINDOW);
+  const windowEnd = Math.min(text.length, to + SENTENCE_WINDOW);
+  const window = text.slice(windowStart, windowEnd);
+  let start = windowStart;
+  let end = windowEnd;
+  SENTENCE_BREAK.lastIndex = 0;
+  for (let match = SENTENCE_BREAK.exec(window); match; match = SENTENCE_BREAK.exec(window)) {
+    const breakStart = windowStart + match.index;
+    const breakEnd = breakStart + match[0].length;
+    if (breakEnd <= from) start = breakEnd;
+    else if (breakStart >= to) {
+      end = breakStart + (/^[.!?]/.test(match[0]) ? 1 : 0);
+      break;
+    }
+  }
+  return [start, end];
+}
+
+function componentsOf(components: ParsingComponents) {
+  return {
+    year: components.isCertain('year') ? components.get('year') ?? undefined : undefined,
+    month: components.get('month') ?? 0,
+    day: components.isCertain('day') ? components.get('day') ?? undefined : undefined,
+    weekday: components.isCertain('weekday') ? components.get('weekday') ?? undefined : undefined,
+    impliedYear: components.get('year') ?? 0,
+  };
+}
+
+/** Dates in a document: chrono runs only on the sentences around a prefilter hit. */
+export function findDates(text: string, candidate: RegExp, reference?: string): FoundDate[] {
+  const found: FoundDate[] = [];
+  const instant = reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+  candidate.lastIndex = 0;
+  for (let hit = candidate.exec(text); hit; hit = candidate.exec(text)) {
+    const [sentenceStart, sentenceEnd] = sentenceAround(text, hit.index, hit.index + hit[0].length);
+    candidate.lastIndex = Math.max(candidate.lastIndex, sentenceEnd);
+    const sentence = text.slice(sentenceStart, sentenceEnd).replace(/[\r\n]/g, ' ');
+    capturedInvalid = [];
+    const valid = parser.parse(sentence, { instant, timezone: 0 });
+    const invalid = capturedInvalid
+      .filter((result) => result.start.isCertain('month') && result.start.isCertain('day'))
+      .sort((a, b) => a.index - b.index || b.text.length - a.text.length)
+      .filter((result, index, all) => index === 0 || all[index - 1].index + all[index - 1].text.length <= result.index);
+    capturedInvalid = [];
+    const overlapsInvalid = (result: { index: number; text: string }) =>
+      invalid.some((bad) => bad.index < result.index + result.text.length && result.index < bad.index + bad.text.length);
+    const results = [
+      ...invalid.map((result) => ({ result, invalid: true })),
+      ...valid.filter((result) => !overlapsInvalid(result)).map((result) => ({ result, invalid: false })),
+    ].sort((a, b) => a.result.index - b.result.index);
+    for (const { result, invalid: isInvalid } of results) {
+      if (!result.start.isCertain('month')) continue;
+      const written = result.text.replace(/[\s,.;:]+$/, '');
+      const start = sentenceStart + result.index;
+      found.push({
+        start,
+        end: start + written.length,
+        written: text.slice(start, start + written.length),
+        ...componentsOf(result.start as ParsingComponents),
+        invalid: isInvalid,
+        sentenceStart,
+        sentenceEnd,
+      });
+    }
+  }
+  return found;
+}
+
+/** The tense of the clause around a date: the nearest cue before it, or after it when the date opens the clause. */
+export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): 'future' | 'past' | 'neutral' | undefined {
+  const before = sentence.slice(0, dateStart);
+  const words = before.split(/\s+/);
+  const near = words.slice(-14).join(' ');
+  const matches = [...near.matchAll(tense)];
+  for (let index = matches.length - 1; index >= 0; index--) {
+    const match = matches[index];
+    const kind = match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral';
+    // "will be held", "has been signed": a participle after be/been is not the finite verb.
+    if (kind === 'past' && /(?<![\p{L}])(?:be|been|being|to)\s+$/iu.test(near.slice(0, match.index))) continue;
+    return kind;
+  }
+  // "On July 21, 2025, the President held…": the date opens the clause; the verb follows it.
+  if (/^[\s"“(]*(?:(?:on|in|by|as of|from)\s+)?(?:the\s+)?$/iu.test(before.slice(Math.max(0, before.search(/[^,;:—–\s]*$/u) - 40)).replace(/^.*[,;:—–]/su, ''))) {
+    const after = sentence.slice(dateEnd).split(/\s+/).slice(0, 10).join(' ');
+    const first = after.match(new RegExp(tense.source, 'iu'));
+    if (first) return first.groups?.future ? 'future' : first.groups?.past ? 'past' : 'neutral';
+  }
+  return undefined;
+}
+
+/** Whether `[start, end)` stands inside a short quoted title ("Fahrenheit 9/11", “July 4, 1976”). */
+export function inQuotedTitle(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd < 0) lineEnd = text.length;
+  const before = text.slice(Math.max(lineStart, start - 80), start);
+  const after = text.slice(end, Math.min(lineEnd, end + 80));
+  const open = Math.max(before.lastIndexOf('“'), before.lastIndexOf('"'));
+  if (open < 0) return false;
+  if (before.lastIndexOf('”') > open) return false;
+  const closeAt = after.search(/["”]/);
+  if (closeAt < 0) return false;
+  const quoted = before.slice(open + 1) + text.slice(start, end) + after.slice(0, closeAt);
+  if (before[open] === '"' && (text.slice(lineStart, start).split('"').length - 1) % 2 === 0) return false;
+  return quoted.length <= 60 && !/[.!?;]\s/.test(quoted) && quoted.trim().split(/\s+/).length <= 10;
+}
+
+function isoOf(year: number | undefined, month: number, day?: number): string {
+  return [year === undefined ? '????' : String(year).padStart(4, '0'), String(month).padStart(2, '0'), ...(day === undefined ? [] : [String(day).padStart(2, '0')])].join('-');
+}
+
+function withYear(written: string, from: number, to: number): string | undefined {
+  const year = String(from);
+  const at = written.lastIndexOf(year);
+  return at < 0 ? undefined : written.slice(0, at) + String(to) + written.slice(at + year.length);
+}
+
+/** First and last day number a date may mean in a given year (the whole month when no day is written). */
+function daySpan(date: FoundDate, year: number): [number, number] {
+  if (date.day !== undefined) return [dayNumber(year, date.month, date.day), dayNumber(year, date.month, date.day)];
+  return [dayNumber(year, date.month, 1), dayNumber(year, date.month, daysInMonth(date.month, year))];
+}
+
+const ISO_LIKE = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$/;
+
+/** Dates that cannot be right: impossible, a year typo amid recent events, or tense against the document date. */
+export default defineRule<Options>({
+  meta: {
+    id: 'implausible-date',
+    description: 'A date that cannot be right: impossible ("February 30"), a mistyped year amid recent events, or tense against the document date.',
+    url: 'https://github.com/corpus-lint/corpus-lint#implausible-date',
+    defaultSeverity: 'warn',
+    messages: {
+      impossible: 'Unexpected impossible date "{{written}}" (read as {{parsed}}, document date {{docDate}}): {{reason}}; expected a date that exists',
+      yearTypo: 'Unexpected year in "{{written}}" (read as {{parsed}}, document date {{docDate}}): {{reason}}; expected "{{expected}}"',
+      futureTenseInPast: 'Unexpected past date "{{written}}" in future tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
+      pastTenseInFuture: 'Unexpected future date "{{written}}" in past tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
+      weekdayMismatch: 'Unexpected weekday in "{{written}}" (read as {{parsed}}, a {{weekday}}; document date {{docDate}}): {{reason}}; expected weekday and date to agree',
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        recentDaysBefore: { type: 'integer', minimum: 0, default: 45 },
+        recentDaysAfter: { type: 'integer', minimum: 0, default: 7 },
+        tenseToleranceDays: { type: 'integer', minimum: 0, default: 3 },
+        maxYearKeystrokes: { type: 'integer', minimum: 1, maximum: 4, default: 2 },
+        addWords: wordListsSchema,
+        removeWords: wordListsSchema,
+      },
+      additionalProperties: false,
+    },
+  },
+  check(context) {
+    const compiled = compile(context.options);
+    const { text, options } = context;
+    const docDate = context.doc.date;
+    const dates = findDates(text, compiled.candidate, docDate);
+    if (dates.length === 0) return;
+    const [docYear, docMonth, docDay] = docDate ? docDate.split('-').map(Number) : [0, 0, 0];
+    const docDay0 = docDate ? dayNumber(docYear, docMonth, docDay) : 0;
+    const docLabel = docDate ?? 'none';
+    const recentFrom = docDay0 - options.recentDaysBefore;
+    const recentTo = docDay0 + options.recentDaysAfter;
+    // Other dates of the document that fall among recent events (written without a year, or in the document's year).
+    const recentDates = docDate
+      ? dates.filter((date) => !date.invalid && (date.year === undefined || date.year === docYear) && daySpan(date, date.year ?? date.impliedYear)[1] >= recentFrom && daySpan(date, date.year ?? date.impliedYear)[0] <= recentTo)
+      : [];
+
+    for (const date of dates) {
+      const parsed = isoOf(date.year, date.month, date.day);
+      const base = { written: date.written, parsed, docDate: docLabel };
+      const span = { start: date.start, end: date.end, actual: date.written };
+      if (inQuotedTitle(text, date.start, date.end)) continue;
+
+      if (date.invalid) {
+        const iso = date.written.match(ISO_LIKE);
+        const most = daysInMonth(date.month, date.year);
+        if (date.day === undefined || date.day <= most) continue;
+        const monthName = MONTH_NAMES[date.month - 1];
+        const reason = date.year !== undefined && date.month === 2 && date.day === 29
+          ? `${date.year} is not a leap year, so February has 28 days`
+          : `${monthName} has ${daysInMonth(date.month)} days`;
+        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason: iso ? `${reason} (${date.written})` : reason }, ...span });
+        continue;
+      }
+      const iso = date.written.match(ISO_LIKE);
+      if (iso && Number(iso[2]) !== date.month) {
+        // Chrono reads "2025-13-02" as February 13 by swapping month and day: a month 13 does not exist.
+        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, parsed: `${iso[1]}-${iso[2]}-${iso[3]}`, reason: `there is no month ${Number(iso[2])}` }, ...span });
+        continue;
+      }
+
+      const sentence = text.slice(date.sentenceStart, date.sentenceEnd);
+      const inSentence = { start: date.start - date.sentenceStart, end: date.end - date.sentenceStart };
+      const rest = sentence.slice(0, inSentence.start) + ' ' + sentence.slice(inSentence.end);
+
+      if (date.weekday !== undefined && date.day !== undefined && (date.year !== undefined || docDate)) {
+        const year = date.year ?? date.impliedYear;
+        const actualWeekday = new Date(Date.UTC(year, date.month - 1, date.day)).getUTCDay();
+        const near = date.year !== undefined || Math.abs(dayNumber(year, date.month, date.day) - docDay0) <= 60;
+        if (near && actualWeekday !== date.weekday) {
+          context.report({
+            messageId: 'weekdayMismatch',
+            kind: 'weekday',
+            data: { ...base, parsed: isoOf(year, date.month, date.day), weekday: WEEKDAYS[actualWeekday], reason: `it says ${WEEKDAYS[date.weekday]}` },
+            ...span,
+          });
+          continue;
+        }
+      }
+
+      if (!docDate || date.year === undefined || date.year === docYear) continue;
+      if (!date.written.includes(String(date.year))) continue;
+      const [first, last] = daySpan(date, date.year);
+      const history = compiled.history.test(rest);
+      const tense = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense);
+
+      const typoDistance = keystrokes(String(date.year), String(docYear));
+      const [correctedFirst, correctedLast] = daySpan(date, docYear);
+      const correctedIsRecent = correctedLast >= recentFrom && correctedFirst <= recentTo;
+      if (typoDistance <= options.maxYearKeystrokes && correctedIsRecent && !history) {
+        const recentCue = compiled.recent.test(rest);
+        const otherRecent = recentDates.some((other) => other !== date && other.start !== date.start);
+        const eventTense = tense === 'past' || tense === 'future';
+        if (recentCue || (Math.abs(date.year - docYear) >= 2 && eventTense && otherRecent)) {
+          const expected = withYear(date.written, date.year, docYear)!;
+          context.report({
+            messageId: 'yearTypo',
+            kind: 'year-typo',
+            data: {
+              ...base,
+              expected,
+              reason: `${date.year} is ${typoDistance === 1 ? 'one keystroke' : `${typoDistance} keystrokes`} from the document's year amid ${recentCue ? 'recent-time words' : 'other recent dates'}`,
+            },
+            ...span,
+            expected: [expected],
+          });
+          continue;
+        }
+      }
+
+      const pastBefore = /(?<!\p{L})(?:19|20)\d\d(?!\d)/u.test(sentence.slice(0, inSentence.start).replace(/(?<!\d)\d{1,3},\d{3}/g, ''));
+      if (tense === 'future' && last < docDay0 - options.tenseToleranceDays && !history && !pastBefore) {
+        const fix = nearestYear(date, docYear, docDay0 - options.tenseToleranceDays, 1, options.maxYearKeystrokes);
+        const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
+        context.report({
+          messageId: 'futureTenseInPast',
+          kind: 'tense',
+          data: { ...base, reason: 'the clause speaks of it in the future tense', expectation: expected ? `expected "${expected}"` : 'expected a date after the document date' },
+          ...span,
+          ...(expected ? { expected: [expected] } : {}),
+        });
+        continue;
+      }
+      if (tense === 'past' && first > docDay0 + options.tenseToleranceDays) {
+        const fix = nearestYear(date, docYear, docDay0 + options.tenseToleranceDays, -1, options.maxYearKeystrokes);
+        const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
+        context.report({
+          messageId: 'pastTenseInFuture',
+          kind: 'tense',
+          data: { ...base, reason: 'the clause speaks of it in the past tense', expectation: expected ? `expected "${expected}"` : 'expected a date before the document date' },
+          ...span,
+          ...(expected ? { expected: [expected] } : {}),
+        });
+      }
+    }
+  },
+});
+
+/**
+ * The year closest to the document's that puts a date on the right side of `limit` (direction 1: on or after,
+ * -1: on or before), if it is a few keystrokes from the written year; otherwise no clear correction.
+ */
+function nearestYear(date: FoundDate, docYear: number, limit: number, direction: 1 | -1, maxKeystrokes: number): number | undefined {
+  for (let year = docYear; Math.abs(year - docYear) <= 1; year += direction) {
+    const [first, last] = daySpan(date, year);
+    const fits = direction === 1 ? last >= limit : first <= limit;
+    if (fits) return keystrokes(String(date.year), String(year)) <= maxKeystrokes ? year : undefined;
+  }
+  return undefined;
+}
