@@ -88,10 +88,12 @@ function alternation(words: string[]): string {
 interface Compiled {
   /** Cheap prefilter: a month name or a numeric date where a date may stand. */
   candidate: RegExp;
-  /** Tense cues, one named group per class; at one position the longer cue wins. */
+  /** Tense cues (case-sensitive), one named group per class; at one position the longer cue wins. */
   tense: RegExp;
   history: RegExp;
   recent: RegExp;
+  /** A month name (and day) just before a range's closing day: "March 31-April 2". */
+  monthBefore: RegExp;
 }
 
 const compiledByOptions = new WeakMap<Options, Compiled>();
@@ -109,9 +111,10 @@ function compile(options: Options): Compiled {
   const compiled: Compiled = {
     // Month names are matched capitalised only: lower-case "may" and "march" are verbs.
     candidate: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
-    tense: new RegExp(`(?<future>${alternation(lists.futureCues)})|(?<past>${alternation(lists.pastCues)})|(?<neutral>${alternation(lists.neutralCues)})`, 'giu'),
+    tense: new RegExp(`(?<future>${alternation(lists.futureCues)})|(?<past>${alternation(lists.pastCues)})|(?<neutral>${alternation(lists.neutralCues)})`, 'gu'),
     history: new RegExp(alternation(lists.historyCues), 'iu'),
     recent: new RegExp(alternation(lists.recentCues), 'iu'),
+    monthBefore: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?\\s+$`, 'u'),
   };
   compiledByOptions.set(options, compiled);
   return compiled;
@@ -208,8 +211,10 @@ export function findDates(text: string, candidate: RegExp, reference?: string): 
     ].sort((a, b) => a.result.index - b.result.index);
     for (const { result, invalid: isInvalid } of results) {
       if (!result.start.isCertain('month')) continue;
-      const written = result.text.replace(/[\s,.;:]+$/, '');
-      const start = sentenceStart + result.index;
+      // Chrono may take in leading words ("for three years until May 1990"): the date starts at a capital or digit.
+      const skip = Math.max(0, result.text.search(/[\p{Lu}\d]/u));
+      const written = result.text.slice(skip).replace(/[\s,.;:]+$/, '');
+      const start = sentenceStart + result.index + skip;
       found.push({
         start,
         end: start + written.length,
@@ -224,24 +229,48 @@ export function findDates(text: string, candidate: RegExp, reference?: string): 
   return found;
 }
 
-/** The tense of the clause around a date: the nearest cue before it, or after it when the date opens the clause. */
-export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): 'future' | 'past' | 'neutral' | undefined {
+type Tense = 'future' | 'past' | 'neutral';
+
+/** Whether a date opens its clause, then a comma: "On July 21, 2025, the President held…". */
+export function opensClause(sentence: string, dateStart: number, dateEnd: number): boolean {
+  const clause = sentence.slice(0, dateStart).replace(/^.*[,;:()—–]/su, '');
+  return /^[\s"“(]*(?:[Oo]n|[Ii]n)\s+$/u.test(clause) && /^,\s/u.test(sentence.slice(dateEnd));
+}
+
+const tenseOf = (match: RegExpMatchArray): Tense => (match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral');
+// "will" is a noun after a determiner ("against her will"), and no verb before punctuation.
+const NOUN_WILL = /(?<![\p{L}])(?:her|his|their|my|your|our|its|the|a|free|good|political|own)\s+$/iu;
+const AUXILIARY_BE = /(?<![\p{L}])(?:be|been|being|is|are|am|was|were|get|gets|got|to)\s+$/iu;
+
+/**
+ * The tense of the clause around a date: the nearest cue before it in the same clause (no comma or
+ * semicolon between), or the first cue after it when the date opens the sentence ("On July 21, 2025, …").
+ */
+export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): Tense | undefined {
   const before = sentence.slice(0, dateStart);
-  const words = before.split(/\s+/);
-  const near = words.slice(-14).join(' ');
+  // A weekday and its comma belong to the date ("on Tuesday, March 3, 2026").
+  const clauseStart = before.replace(/(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s*$/u, '').search(/[^,;:()—–]*$/u);
+  const clause = before.slice(clauseStart);
+  const words = clause.split(/(?<=\s)/);
+  const nearOffset = clauseStart + words.slice(0, Math.max(0, words.length - 12)).join('').length;
+  const near = sentence.slice(nearOffset, dateStart);
   const matches = [...near.matchAll(tense)];
   for (let index = matches.length - 1; index >= 0; index--) {
     const match = matches[index];
-    const kind = match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral';
-    // "will be held", "has been signed": a participle after be/been is not the finite verb.
-    if (kind === 'past' && /(?<![\p{L}])(?:be|been|being|to)\s+$/iu.test(near.slice(0, match.index))) continue;
+    const kind = tenseOf(match);
+    const preceding = near.slice(0, match.index);
+    const following = near.slice(match.index! + match[0].length);
+    if (match[0] === 'will' && (NOUN_WILL.test(preceding) || !/^\s+\p{Ll}/u.test(following))) continue;
+    // "will be held", "is launched": a participle after a form of be is not the finite verb.
+    if (kind === 'past' && AUXILIARY_BE.test(preceding)) continue;
     return kind;
   }
-  // "On July 21, 2025, the President held…": the date opens the clause; the verb follows it.
-  if (/^[\s"“(]*(?:(?:on|in|by|as of|from)\s+)?(?:the\s+)?$/iu.test(before.slice(Math.max(0, before.search(/[^,;:—–\s]*$/u) - 40)).replace(/^.*[,;:—–]/su, ''))) {
-    const after = sentence.slice(dateEnd).split(/\s+/).slice(0, 10).join(' ');
-    const first = after.match(new RegExp(tense.source, 'iu'));
-    if (first) return first.groups?.future ? 'future' : first.groups?.past ? 'past' : 'neutral';
+  if (opensClause(sentence, dateStart, dateEnd)) {
+    const after = sentence.slice(dateEnd + 1).split(/(?<=\s)/).slice(0, 10).join('');
+    for (const match of after.matchAll(tense)) {
+      if (match[0] === 'will' && !/^\s+\p{Ll}/u.test(after.slice(match.index! + 4))) continue;
+      return tenseOf(match);
+    }
   }
   return undefined;
 }
@@ -319,9 +348,13 @@ export default defineRule<Options>({
     const docLabel = docDate ?? 'none';
     const recentFrom = docDay0 - options.recentDaysBefore;
     const recentTo = docDay0 + options.recentDaysAfter;
-    // Other dates of the document that fall among recent events (written without a year, or in the document's year).
+    // Dates among recent events: written without a year or in the document's year, near the document date.
     const recentDates = docDate
-      ? dates.filter((date) => !date.invalid && (date.year === undefined || date.year === docYear) && daySpan(date, date.year ?? date.impliedYear)[1] >= recentFrom && daySpan(date, date.year ?? date.impliedYear)[0] <= recentTo)
+      ? dates.filter((date) => {
+          if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
+          const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
+          return day >= recentFrom && day <= recentTo;
+        })
       : [];
 
     for (const date of dates) {
@@ -329,16 +362,17 @@ export default defineRule<Options>({
       const base = { written: date.written, parsed, docDate: docLabel };
       const span = { start: date.start, end: date.end, actual: date.written };
       if (inQuotedTitle(text, date.start, date.end)) continue;
+      const lead = text.slice(Math.max(0, date.start - 60), date.start);
 
       if (date.invalid) {
-        const iso = date.written.match(ISO_LIKE);
         const most = daysInMonth(date.month, date.year);
         if (date.day === undefined || date.day <= most) continue;
-        const monthName = MONTH_NAMES[date.month - 1];
+        // "March 31-April 2", "Jan. 31-Feb. 1": the day closes a range that began in the month before.
+        if (/^\d{1,2}\s*[-–]/u.test(date.written) && compiled.monthBefore.test(lead)) continue;
         const reason = date.year !== undefined && date.month === 2 && date.day === 29
           ? `${date.year} is not a leap year, so February has 28 days`
-          : `${monthName} has ${daysInMonth(date.month)} days`;
-        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason: iso ? `${reason} (${date.written})` : reason }, ...span });
+          : `${MONTH_NAMES[date.month - 1]} has ${daysInMonth(date.month)} days`;
+        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason }, ...span });
         continue;
       }
       const iso = date.written.match(ISO_LIKE);
@@ -348,19 +382,13 @@ export default defineRule<Options>({
         continue;
       }
 
-      const sentence = text.slice(date.sentenceStart, date.sentenceEnd);
-      const inSentence = { start: date.start - date.sentenceStart, end: date.end - date.sentenceStart };
-      const rest = sentence.slice(0, inSentence.start) + ' ' + sentence.slice(inSentence.end);
-
-      if (date.weekday !== undefined && date.day !== undefined && (date.year !== undefined || docDate)) {
-        const year = date.year ?? date.impliedYear;
-        const actualWeekday = new Date(Date.UTC(year, date.month - 1, date.day)).getUTCDay();
-        const near = date.year !== undefined || Math.abs(dayNumber(year, date.month, date.day) - docDay0) <= 60;
-        if (near && actualWeekday !== date.weekday) {
+      if (date.weekday !== undefined && date.day !== undefined && date.year !== undefined) {
+        const actualWeekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+        if (actualWeekday !== date.weekday) {
           context.report({
             messageId: 'weekdayMismatch',
             kind: 'weekday',
-            data: { ...base, parsed: isoOf(year, date.month, date.day), weekday: WEEKDAYS[actualWeekday], reason: `it says ${WEEKDAYS[date.weekday]}` },
+            data: { ...base, weekday: WEEKDAYS[actualWeekday], reason: `it says ${WEEKDAYS[date.weekday]}` },
             ...span,
           });
           continue;
@@ -369,18 +397,27 @@ export default defineRule<Options>({
 
       if (!docDate || date.year === undefined || date.year === docYear) continue;
       if (!date.written.includes(String(date.year))) continue;
+      // An embedded post's signature ("— Name (@handle) July 26, 2017") dates the post, not the story.
+      if (/\(@\w+\)\s*$/u.test(lead)) continue;
+      // "a July 1986 pact", "FERC's April 10, 1985, statement": the date names a thing, it does not date an event.
+      if (/(?:(?<![\p{L}])(?:a|an|the|its|their|his|her|our|this|that)|['’]s)\s+$/iu.test(lead)) continue;
+      const sentence = text.slice(date.sentenceStart, date.sentenceEnd);
+      const inSentence = { start: date.start - date.sentenceStart, end: date.end - date.sentenceStart };
+      const rest = sentence.slice(0, inSentence.start) + ' ' + sentence.slice(inSentence.end);
+      if (compiled.history.test(rest)) continue;
       const [first, last] = daySpan(date, date.year);
-      const history = compiled.history.test(rest);
       const tense = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense);
 
       const typoDistance = keystrokes(String(date.year), String(docYear));
-      const [correctedFirst, correctedLast] = daySpan(date, docYear);
-      const correctedIsRecent = correctedLast >= recentFrom && correctedFirst <= recentTo;
-      if (typoDistance <= options.maxYearKeystrokes && correctedIsRecent && !history) {
-        const recentCue = compiled.recent.test(rest);
-        const otherRecent = recentDates.some((other) => other !== date && other.start !== date.start);
-        const eventTense = tense === 'past' || tense === 'future';
-        if (recentCue || (Math.abs(date.year - docYear) >= 2 && eventTense && otherRecent)) {
+      if (date.day !== undefined && typoDistance <= options.maxYearKeystrokes && tense !== 'future' && tense !== 'neutral' && (first < docDay0 || tense === 'past')) {
+        const corrected = dayNumber(docYear, date.month, date.day);
+        const correctedIsRecent = corrected >= recentFrom && corrected <= recentTo;
+        const shortLead = sentence.slice(0, inSentence.start).split(/(?<=\s)/).slice(-6).join('');
+        const recentCue = compiled.recent.test(shortLead);
+        // "On July 21, 2015, …" beside "On July 24, …" in a 2025 story: a timeline whose neighbour is two weeks away at most.
+        const neighbour = recentDates.some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
+        const timeline = tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end) && neighbour;
+        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline))) {
           const expected = withYear(date.written, date.year, docYear)!;
           context.report({
             messageId: 'yearTypo',
@@ -388,7 +425,7 @@ export default defineRule<Options>({
             data: {
               ...base,
               expected,
-              reason: `${date.year} is ${typoDistance === 1 ? 'one keystroke' : `${typoDistance} keystrokes`} from the document's year amid ${recentCue ? 'recent-time words' : 'other recent dates'}`,
+              reason: `${date.year} is ${typoDistance === 1 ? 'one keystroke' : `${typoDistance} keystrokes`} from the document's year, amid ${recentCue ? 'words of recent time' : 'recent dates'}`,
             },
             ...span,
             expected: [expected],
@@ -397,8 +434,10 @@ export default defineRule<Options>({
         }
       }
 
-      const pastBefore = /(?<!\p{L})(?:19|20)\d\d(?!\d)/u.test(sentence.slice(0, inSentence.start).replace(/(?<!\d)\d{1,3},\d{3}/g, ''));
-      if (tense === 'future' && last < docDay0 - options.tenseToleranceDays && !history && !pastBefore) {
+      // A reduced relative clause ("a programme authorized in September 1985") dates a past act even after "will".
+      const participle = /(?<![\p{L}])(?!(?:be|been|being|is|are)\s)\p{Ll}+(?:ed|en)\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+(?:ed|en)\s+(?:in|on|at|during|from)\s+$/u, ''));
+      const otherYearBefore = /(?<![\p{L}\d,])(?:19|20)\d\d(?![\d,])/u.test(sentence.slice(0, inSentence.start));
+      if (tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore) {
         const fix = nearestYear(date, docYear, docDay0 - options.tenseToleranceDays, 1, options.maxYearKeystrokes);
         const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
         context.report({
