@@ -199,7 +199,10 @@ export function findDates(text: string, candidate: RegExp, reference?: string): 
     capturedInvalid = [];
     const valid = parser.parse(sentence, { instant, timezone: 0 });
     const invalid = capturedInvalid
-      .filter((result) => result.start.isCertain('month') && result.start.isCertain('day'))
+      .filter((result) => {
+        const { month, day, year } = componentsOf(result.start as ParsingComponents);
+        return month >= 1 && month <= 12 && day !== undefined && day > daysInMonth(month, year);
+      })
       .sort((a, b) => a.index - b.index || b.text.length - a.text.length)
       .filter((result, index, all) => index === 0 || all[index - 1].index + all[index - 1].text.length <= result.index);
     capturedInvalid = [];
@@ -365,13 +368,11 @@ export default defineRule<Options>({
       const lead = text.slice(Math.max(0, date.start - 60), date.start);
 
       if (date.invalid) {
-        const most = daysInMonth(date.month, date.year);
-        if (date.day === undefined || date.day <= most) continue;
         // "March 31-April 2", "Jan. 31-Feb. 1": the day closes a range that began in the month before.
         if (/^\d{1,2}\s*[-–]/u.test(date.written) && compiled.monthBefore.test(lead)) continue;
         const reason = date.year !== undefined && date.month === 2 && date.day === 29
           ? `${date.year} is not a leap year, so February has 28 days`
-          : `${MONTH_NAMES[date.month - 1]} has ${daysInMonth(date.month)} days`;
+          : `${MONTH_NAMES[date.month - 1]} has ${daysInMonth(date.month, date.year)} days${date.year === undefined && date.month === 2 ? ' even in a leap year' : ''}`;
         context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason }, ...span });
         continue;
       }
@@ -435,7 +436,7 @@ export default defineRule<Options>({
       }
 
       // A reduced relative clause ("a programme authorized in September 1985") dates a past act even after "will".
-      const participle = /(?<![\p{L}])(?!(?:be|been|being|is|are)\s)\p{Ll}+(?:ed|en)\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+(?:ed|en)\s+(?:in|on|at|during|from)\s+$/u, ''));
+      const participle = /(?<![\p{L}])\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u, ''));
       const otherYearBefore = /(?<![\p{L}\d,])(?:19|20)\d\d(?![\d,])/u.test(sentence.slice(0, inSentence.start));
       if (tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore) {
         const fix = nearestYear(date, docYear, docDay0 - options.tenseToleranceDays, 1, options.maxYearKeystrokes);
@@ -465,11 +466,11 @@ export default defineRule<Options>({
 });
 
 /**
- * The year closest to the document's that puts a date on the right side of `limit` (direction 1: on or after,
- * -1: on or before), if it is a few keystrokes from the written year; otherwise no clear correction.
+ * The corrected year when one is clear: the document's year (or, for a future event, the next one)
+ * puts the date on the right side of `limit` and is a keystroke or two from the written year.
  */
 function nearestYear(date: FoundDate, docYear: number, limit: number, direction: 1 | -1, maxKeystrokes: number): number | undefined {
-  for (let year = docYear; Math.abs(year - docYear) <= 1; year += direction) {
+  for (const year of direction === 1 ? [docYear, docYear + 1] : [docYear]) {
     const [first, last] = daySpan(date, year);
     const fits = direction === 1 ? last >= limit : first <= limit;
     if (fits) return keystrokes(String(date.year), String(year)) <= maxKeystrokes ? year : undefined;
