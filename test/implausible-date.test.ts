@@ -72,6 +72,7 @@ describe('implausible-date rule', () => {
         // Comparisons and schedules are not tense.
         dated('1987-04-08', 'Sales for March will be up 11.2 pct over March 1986, the company said.'),
         dated('1987-03-05', 'The board authorized an extension of the buyback program until May 1990.'),
+        dated('1987-03-04', "The association said yesterday's offering of debentures, due March 10, 1992, was a new issue."),
         // A range's closing day: "March 31-April 2".
         dated('1987-03-30', 'At this week\'s March 31-April 2 meeting, the board is scheduled to discuss quotas.'),
         // A history cue ("since") keeps tense out of it; the options test below removes the cue.
