@@ -348,7 +348,7 @@ export default defineRule<Options>({
       yearTypo: 'Unexpected year in "{{written}}" (read as {{parsed}}, document date {{docDate}}): {{reason}}; expected "{{expected}}"',
       futureTenseInPast: 'Unexpected past date "{{written}}" in future tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
       pastTenseInFuture: 'Unexpected future date "{{written}}" in past tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
-      weekdayMismatch: 'Unexpected weekday in "{{written}}" (read as {{parsed}}, a {{weekday}}; document date {{docDate}}): {{reason}}; expected weekday and date to agree',
+      weekdayMismatch: 'Unexpected weekday in "{{written}}" (read as {{parsed}}, a {{weekday}}; document date {{docDate}}): {{reason}}; {{expectation}}',
     },
     schema: {
       type: 'object',
@@ -409,11 +409,21 @@ export default defineRule<Options>({
       if (date.weekday !== undefined && date.day !== undefined && date.year !== undefined) {
         const actualWeekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
         if (actualWeekday !== date.weekday) {
+          // "Friday, April 3, 1986" in a 1987 story: in the document's year the weekday fits, so the year is the typo.
+          const fitsDocYear = docDate !== undefined && date.year !== docYear && new Date(Date.UTC(docYear, date.month - 1, date.day)).getUTCDay() === date.weekday
+            && keystrokes(String(date.year), String(docYear)) <= options.maxYearKeystrokes;
+          const expected = fitsDocYear ? withYear(date.written, date.year, docYear) : undefined;
           context.report({
             messageId: 'weekdayMismatch',
             kind: 'weekday',
-            data: { ...base, weekday: WEEKDAYS[actualWeekday], reason: `it says ${WEEKDAYS[date.weekday]}` },
+            data: {
+              ...base,
+              weekday: WEEKDAYS[actualWeekday],
+              reason: `it says ${WEEKDAYS[date.weekday]}${expected ? `, as ${MONTH_NAMES[date.month - 1]} ${date.day} is in ${docYear}, the document's year` : ''}`,
+              expectation: expected ? `expected "${expected}"` : 'expected weekday and date to agree',
+            },
             ...span,
+            ...(expected ? { expected: [expected] } : {}),
           });
           continue;
         }
@@ -461,25 +471,20 @@ export default defineRule<Options>({
       // A reduced relative clause ("a programme authorized in September 1985") dates a past act even after "will".
       const participle = /(?<![\p{L}])\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u, ''));
       const otherYearBefore = /(?<![\p{L}\d,])(?:19|20)\d\d(?![\d,])/u.test(sentence.slice(0, inSentence.start));
-      if (tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore) {
-        const fix = nearestYear(date, docYear, docDay0 - options.tenseToleranceDays, 1, options.maxYearKeystrokes);
+      const futureInPast = tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore;
+      const pastInFuture = tense === 'past' && first > docDay0 + options.tenseToleranceDays;
+      if (futureInPast || pastInFuture) {
+        const direction = futureInPast ? 1 : -1;
+        const fix = nearestYear(date, docYear, docDay0 - direction * options.tenseToleranceDays, direction, options.maxYearKeystrokes);
         const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
         context.report({
-          messageId: 'futureTenseInPast',
+          messageId: futureInPast ? 'futureTenseInPast' : 'pastTenseInFuture',
           kind: 'tense',
-          data: { ...base, reason: 'the clause speaks of it in the future tense', expectation: expected ? `expected "${expected}"` : 'expected a date after the document date' },
-          ...span,
-          ...(expected ? { expected: [expected] } : {}),
-        });
-        continue;
-      }
-      if (tense === 'past' && first > docDay0 + options.tenseToleranceDays) {
-        const fix = nearestYear(date, docYear, docDay0 + options.tenseToleranceDays, -1, options.maxYearKeystrokes);
-        const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
-        context.report({
-          messageId: 'pastTenseInFuture',
-          kind: 'tense',
-          data: { ...base, reason: 'the clause speaks of it in the past tense', expectation: expected ? `expected "${expected}"` : 'expected a date before the document date' },
+          data: {
+            ...base,
+            reason: `the clause speaks of it in the ${futureInPast ? 'future' : 'past'} tense`,
+            expectation: expected ? `expected "${expected}"` : `expected a date ${futureInPast ? 'after' : 'before'} the document date`,
+          },
           ...span,
           ...(expected ? { expected: [expected] } : {}),
         });
