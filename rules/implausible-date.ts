@@ -238,8 +238,8 @@ function datesIn(text: string, windowStart: number, windowEnd: number, instant: 
   ].sort((a, b) => a.result.index - b.result.index);
   for (const { result, invalid: isInvalid } of results) {
     if (!result.start.isCertain('month')) continue;
-    // Chrono may take in leading words ("for three years until May 1990"): the date starts at a capital or digit.
-    const skip = Math.max(0, result.text.search(/[\p{Lu}\d]/u));
+    // Chrono may take in leading words ("On", "for three years until May 1990"): the date starts at a month, weekday or digit.
+    const skip = Math.max(0, result.text.search(/(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d/u));
     const written = result.text.slice(skip).replace(/[\s,.;:]+$/, '');
     const start = windowStart + result.index + skip;
     found.push({
@@ -266,13 +266,15 @@ export function opensClause(sentence: string, dateStart: number, dateEnd: number
 const tenseOf = (match: RegExpMatchArray): Tense => (match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral');
 // "will" is a noun after a determiner ("against her will"), and no verb before punctuation.
 const NOUN_WILL = /(?<![\p{L}])(?:her|his|their|my|your|our|its|the|a|free|good|political|own)\s+$/iu;
+// Between a past verb and its date: up to three words, none of them a preposition that hands the date to a noun.
+const TIGHT_GAP = /^\s+(?:(?!(?:for|of|as|to|from|until|through|by|with|at|under)\s)[\p{L}'’-]+\s+){0,3}(?:on|in)\s+$/u;
 const AUXILIARY_BE = /(?<![\p{L}])(?:be|been|being|is|are|am|was|were|get|gets|got|to)\s+$/iu;
 
 /**
  * The tense of the clause around a date: the nearest cue before it in the same clause (no comma or
  * semicolon between), or the first cue after it when the date opens the sentence ("On July 21, 2025, …").
  */
-export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): Tense | undefined {
+export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): { tense: Tense; gap: string } | undefined {
   const before = sentence.slice(0, dateStart);
   // A weekday and its comma belong to the date ("on Tuesday, March 3, 2026").
   const clauseStart = before.replace(/(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s*$/u, '').search(/[^,;:()—–]*$/u);
@@ -289,13 +291,13 @@ export function tenseAround(sentence: string, dateStart: number, dateEnd: number
     if (match[0] === 'will' && (NOUN_WILL.test(preceding) || !/^\s+\p{Ll}/u.test(following))) continue;
     // "will be held", "is launched": a participle after a form of be is not the finite verb.
     if (kind === 'past' && AUXILIARY_BE.test(preceding)) continue;
-    return kind;
+    return { tense: kind, gap: following };
   }
   if (opensClause(sentence, dateStart, dateEnd)) {
     const after = sentence.slice(dateEnd + 1).split(/(?<=\s)/).slice(0, 10).join('');
     for (const match of after.matchAll(tense)) {
       if (match[0] === 'will' && !/^\s+\p{Ll}/u.test(after.slice(match.index! + 4))) continue;
-      return tenseOf(match);
+      return { tense: tenseOf(match), gap: '' };
     }
   }
   return undefined;
@@ -429,7 +431,7 @@ export default defineRule<Options>({
         }
       }
 
-      if (!docDate || date.year === undefined || date.year === docYear) continue;
+      if (!docDate || date.year === undefined) continue;
       if (!date.written.includes(String(date.year))) continue;
       // An embedded post's signature ("— Name (@handle) July 26, 2017") dates the post, not the story.
       if (/\(@\w+\)\s*$/u.test(lead)) continue;
@@ -440,10 +442,10 @@ export default defineRule<Options>({
       const rest = sentence.slice(0, inSentence.start) + ' ' + sentence.slice(inSentence.end);
       if (compiled.history.test(rest)) continue;
       const [first, last] = daySpan(date, date.year);
-      const tense = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense);
+      const { tense, gap } = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense) ?? {};
 
       const typoDistance = keystrokes(String(date.year), String(docYear));
-      if (date.day !== undefined && typoDistance <= options.maxYearKeystrokes && tense !== 'future' && tense !== 'neutral' && (first < docDay0 || tense === 'past')) {
+      if (date.year !== docYear && date.day !== undefined && typoDistance <= options.maxYearKeystrokes && tense !== 'future' && tense !== 'neutral' && (first < docDay0 || tense === 'past')) {
         const corrected = dayNumber(docYear, date.month, date.day);
         const correctedIsRecent = corrected >= recentFrom && corrected <= recentTo;
         const shortLead = sentence.slice(0, inSentence.start).split(/(?<=\s)/).slice(-6).join('');
@@ -472,7 +474,9 @@ export default defineRule<Options>({
       const participle = /(?<![\p{L}])\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u, ''));
       const otherYearBefore = /(?<![\p{L}\d,])(?:19|20)\d\d(?![\d,])/u.test(sentence.slice(0, inSentence.start));
       const futureInPast = tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore;
-      const pastInFuture = tense === 'past' && first > docDay0 + options.tenseToleranceDays;
+      // The past verb must govern the date: "held a meeting on", not "called for redemption on", "shares held at the close of business on".
+      const governs = gap === '' || TIGHT_GAP.test(gap ?? '');
+      const pastInFuture = tense === 'past' && governs && first > docDay0 + options.tenseToleranceDays;
       if (futureInPast || pastInFuture) {
         const direction = futureInPast ? 1 : -1;
         const fix = nearestYear(date, docYear, docDay0 - direction * options.tenseToleranceDays, direction, options.maxYearKeystrokes);
@@ -494,14 +498,15 @@ export default defineRule<Options>({
 });
 
 /**
- * The corrected year when one is clear: the document's year (or, for a future event, the next one)
- * puts the date on the right side of `limit` and is a keystroke or two from the written year.
+ * The corrected year when one is clear: the document's year puts the date on the right side of `limit`
+ * and is a keystroke or two from the written year, or else the year after (for a future event) or before
+ * (for a past one) does so with a single keystroke.
  */
 function nearestYear(date: FoundDate, docYear: number, limit: number, direction: 1 | -1, maxKeystrokes: number): number | undefined {
-  for (const year of direction === 1 ? [docYear, docYear + 1] : [docYear]) {
+  if (date.year === undefined) return undefined;
+  for (const [year, most] of [[docYear, maxKeystrokes], [docYear + direction, 1]]) {
     const [first, last] = daySpan(date, year);
-    const fits = direction === 1 ? last >= limit : first <= limit;
-    if (fits) return keystrokes(String(date.year), String(year)) <= maxKeystrokes ? year : undefined;
+    if (direction === 1 ? last >= limit : first <= limit) return year !== date.year && keystrokes(String(date.year), String(year)) <= most ? year : undefined;
   }
   return undefined;
 }

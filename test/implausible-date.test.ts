@@ -32,7 +32,7 @@ describe('implausible-date helpers', () => {
 
   it('reads the tense of the clause around a date', () => {
     const tense = /(?<future>will)|(?<past>held|said)|(?<neutral>would|is)/gu;
-    const check = (sentence: string, date: string) => tenseAround(sentence, sentence.indexOf(date), sentence.indexOf(date) + date.length, tense);
+    const check = (sentence: string, date: string) => tenseAround(sentence, sentence.indexOf(date), sentence.indexOf(date) + date.length, tense)?.tense;
     expect(check('The summit will take place on April 10, 2014 in Geneva.', 'April 10, 2014')).toBe('future');
     expect(check('The meeting will be held on April 10, 2014.', 'April 10, 2014')).toBe('future');
     expect(check('On July 21, 2015, the president held a meeting.', 'July 21, 2015')).toBe('past');
@@ -73,6 +73,9 @@ describe('implausible-date rule', () => {
         dated('1987-04-08', 'Sales for March will be up 11.2 pct over March 1986, the company said.'),
         dated('1987-03-05', 'The board authorized an extension of the buyback program until May 1990.'),
         dated('1987-03-04', "The association said yesterday's offering of debentures, due March 10, 1992, was a new issue."),
+        // A past verb that does not govern the date: the date belongs to a noun.
+        dated('1987-03-13', 'The company said it has called for redemption on April 13, 1987, its notes due 1988.'),
+        dated('1987-03-11', 'Shareholders will receive one share for each share held at the close of business on March 23, 1987.'),
         // A range's closing day: "March 31-April 2".
         dated('1987-03-30', 'At this week\'s March 31-April 2 meeting, the board is scheduled to discuss quotas.'),
         // A history cue ("since") keeps tense out of it; the options test below removes the cue.
@@ -92,6 +95,18 @@ describe('implausible-date rule', () => {
         {
           documents: dated('2024-12-05', 'A new autotransformer will be installed at the most badly damaged substation in January 2023, restoring capacity.'),
           errors: [{ messageId: 'futureTenseInPast', text: 'January 2023', expected: ['January 2025'] }],
+        },
+        {
+          documents: dated('2025-07-27', 'On 21 July 2015, the president held a meeting with manufacturers. On 24 July, the minister spoke.'),
+          errors: [{ messageId: 'yearTypo', text: '21 July 2015', expected: ['21 July 2025'] }],
+        },
+        {
+          documents: dated('2024-04-04', 'The talks will resume on 12 March 2024 in Vienna.'),
+          errors: [{ messageId: 'futureTenseInPast', text: '12 March 2024', expected: ['12 March 2025'] }],
+        },
+        {
+          documents: dated('2025-01-05', 'The company said on December 30, 2025 it had completed the sale.'),
+          errors: [{ messageId: 'pastTenseInFuture', text: 'December 30, 2025', expected: ['December 30, 2024'] }],
         },
         {
           documents: dated('2024-04-04', 'The delegation arrived in the capital on June 3, 2026, the ministry said.'),
