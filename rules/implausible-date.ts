@@ -257,10 +257,13 @@ function datesIn(text: string, windowStart: number, windowEnd: number, instant: 
 
 type Tense = 'future' | 'past' | 'neutral';
 
-/** Whether a date opens its clause, then a comma: "On July 21, 2025, the President held…". */
+/** Whether a date opens its clause: "On July 21, 2025, the President held…". */
 export function opensClause(sentence: string, dateStart: number, dateEnd: number): boolean {
-  const clause = sentence.slice(0, dateStart).replace(/^.*[,;:()—–]/su, '');
-  return /^[\s"“(]*(?:[Oo]n|[Ii]n)\s+$/u.test(clause) && /^,\s/u.test(sentence.slice(dateEnd));
+  const before = sentence.slice(0, dateStart);
+  const clause = before.replace(/^.*[,;:()—–]/su, '');
+  // At the start of a sentence the comma after the date may be missing; inside one it marks the clause.
+  const comma = clause === before ? /^,?\s/u : /^,\s/u;
+  return /^[\s"“(]*(?:[Oo]n|[Ii]n)\s+$/u.test(clause) && comma.test(sentence.slice(dateEnd));
 }
 
 const tenseOf = (match: RegExpMatchArray): Tense => (match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral');
@@ -294,7 +297,7 @@ export function tenseAround(sentence: string, dateStart: number, dateEnd: number
     return { tense: kind, gap: following };
   }
   if (opensClause(sentence, dateStart, dateEnd)) {
-    const after = sentence.slice(dateEnd + 1).split(/(?<=\s)/).slice(0, 10).join('');
+    const after = sentence.slice(dateEnd).replace(/^,/, ' ').split(/(?<=\s)/).slice(0, 10).join('');
     for (const match of after.matchAll(tense)) {
       if (match[0] === 'will' && !/^\s+\p{Ll}/u.test(after.slice(match.index! + 4))) continue;
       return { tense: tenseOf(match), gap: '' };
@@ -445,6 +448,7 @@ export default defineRule<Options>({
       const { tense, gap } = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense) ?? {};
 
       const typoDistance = keystrokes(String(date.year), String(docYear));
+      // Only full dates: "from 1,067,000 in February 1986" is a year-on-year comparison, not a typo.
       if (date.year !== docYear && date.day !== undefined && typoDistance <= options.maxYearKeystrokes && tense !== 'future' && tense !== 'neutral' && (first < docDay0 || tense === 'past')) {
         const corrected = dayNumber(docYear, date.month, date.day);
         const correctedIsRecent = corrected >= recentFrom && corrected <= recentTo;

@@ -76,6 +76,10 @@ describe('implausible-date rule', () => {
         // A past verb that does not govern the date: the date belongs to a noun.
         dated('1987-03-13', 'The company said it has called for redemption on April 13, 1987, its notes due 1988.'),
         dated('1987-03-11', 'Shareholders will receive one share for each share held at the close of business on March 23, 1987.'),
+        // Year-on-year comparisons by month are not typos, even beside "last month".
+        dated('1987-03-09', 'The company said its shipments rose 12 pct last month from 1,067,000 in February 1986.'),
+        // A date inside a sentence opens no clause without its comma.
+        dated('1987-03-02', 'The bank agreed to merge with Diablo Bank, headquartered in Danville, in September 1986 as part of its plan to expand.'),
         // A range's closing day: "March 31-April 2".
         dated('1987-03-30', 'At this week\'s March 31-April 2 meeting, the board is scheduled to discuss quotas.'),
         // A history cue ("since") keeps tense out of it; the options test below removes the cue.
@@ -99,6 +103,10 @@ describe('implausible-date rule', () => {
         {
           documents: dated('2025-07-27', 'On 21 July 2015, the president held a meeting with manufacturers. On 24 July, the minister spoke.'),
           errors: [{ messageId: 'yearTypo', text: '21 July 2015', expected: ['21 July 2025'] }],
+        },
+        {
+          documents: dated('2025-07-27', 'On July 21, 2015 the president held a meeting with manufacturers. On July 24 the minister spoke.'),
+          errors: [{ messageId: 'yearTypo', text: 'July 21, 2015', expected: ['July 21, 2025'] }],
         },
         {
           documents: dated('2024-04-04', 'The talks will resume on 12 March 2024 in Vienna.'),
