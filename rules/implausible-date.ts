@@ -210,22 +210,23 @@ export function findDates(text: string, candidate: RegExp, reference?: string): 
       else windows.push([from, to]);
     }
     candidate.lastIndex = hit ? hit.index : text.length;
-    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, windowStart, windowEnd, instant, sentenceStart, sentenceEnd));
+    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], instant, reference !== undefined, [sentenceStart, sentenceEnd]));
     if (!hit) break;
   }
   return found;
 }
 
 /** Dates chrono finds in `[windowStart, windowEnd)` of the text, invalid ones ("June 31") included. */
-function datesIn(text: string, windowStart: number, windowEnd: number, instant: Date, sentenceStart: number, sentenceEnd: number): FoundDate[] {
+function datesIn(text: string, [windowStart, windowEnd]: [number, number], instant: Date, referenced: boolean, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
   const found: FoundDate[] = [];
   const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
   capturedInvalid = [];
   const valid = parser.parse(sentence, { instant, timezone: 0 });
   const invalid = capturedInvalid
     .filter((result) => {
-      const { month, day, year } = componentsOf(result.start as ParsingComponents);
-      return month >= 1 && month <= 12 && day !== undefined && day > daysInMonth(month, year);
+      const { month, day, year, impliedYear } = componentsOf(result.start as ParsingComponents);
+      // "February 29" with no year is impossible only when the year around the document date is no leap year.
+      return month >= 1 && month <= 12 && day !== undefined && day > daysInMonth(month, year ?? (referenced ? impliedYear : undefined));
     })
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length)
     .filter((result, index, all) => index === 0 || all[index - 1].index + all[index - 1].text.length <= result.index);
@@ -398,8 +399,8 @@ export default defineRule<Options>({
       if (date.invalid) {
         // "March 31-April 2", "Jan. 31-Feb. 1": the day closes a range that began in the month before.
         if (/^\d{1,2}\s*[-–]/u.test(date.written) && compiled.monthBefore.test(lead)) continue;
-        const reason = date.year !== undefined && date.month === 2 && date.day === 29
-          ? `${date.year} is not a leap year, so February has 28 days`
+        const reason = date.month === 2 && date.day === 29
+          ? date.year !== undefined ? `${date.year} is not a leap year, so February has 28 days` : `there is no February 29 in ${date.impliedYear}, the year around the document date`
           : `${MONTH_NAMES[date.month - 1]} has ${daysInMonth(date.month, date.year)} days${date.year === undefined && date.month === 2 ? ' even in a leap year' : ''}`;
         context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason }, ...span });
         continue;

@@ -80,6 +80,8 @@ describe('implausible-date rule', () => {
         dated('1987-03-09', 'The company said its shipments rose 12 pct last month from 1,067,000 in February 1986.'),
         // A date inside a sentence opens no clause without its comma.
         dated('1987-03-02', 'The bank agreed to merge with Diablo Bank, headquartered in Danville, in September 1986 as part of its plan to expand.'),
+        // February 29 without a year, around a leap-year document date.
+        dated('2024-03-06', 'The lake froze on February 29, the park service said.'),
         // A range's closing day: "March 31-April 2".
         dated('1987-03-30', 'At this week\'s March 31-April 2 meeting, the board is scheduled to discuss quotas.'),
         // A history cue ("since") keeps tense out of it; the options test below removes the cue.
@@ -103,6 +105,10 @@ describe('implausible-date rule', () => {
         {
           documents: dated('2025-07-27', 'On 21 July 2015, the president held a meeting with manufacturers. On 24 July, the minister spoke.'),
           errors: [{ messageId: 'yearTypo', text: '21 July 2015', expected: ['21 July 2025'] }],
+        },
+        {
+          documents: dated('2023-03-06', 'The lake froze on February 29, the park service said.'),
+          errors: [{ messageId: 'impossible', text: 'February 29', message: 'Unexpected impossible date "February 29" (read as ????-02-29, document date 2023-03-06): there is no February 29 in 2023, the year around the document date; expected a date that exists' }],
         },
         {
           documents: dated('2025-07-27', 'On July 21, 2015 the president held a meeting with manufacturers. On July 24 the minister spoke.'),
