@@ -75,8 +75,10 @@ export function keystrokes(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function escapeWord(word: string): string {
-  const body = word.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const body = escapeRegExp(word.trim()).replace(/\s+/g, '\\s+');
   return `${/^[\p{L}\p{N}]/u.test(word) ? '(?<![\\p{L}\\p{N}])' : ''}${body}(?![\\p{L}\\p{N}])`;
 }
 
@@ -107,7 +109,7 @@ function compile(options: Options): Compiled {
       return [name, [...shippedWords[name], ...(options.addWords[name] ?? [])].filter((word) => !removed.has(word.toLowerCase()))];
     }),
   ) as unknown as DateWordLists;
-  const months = [...new Set(lists.months)].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const months = [...new Set(lists.months)].sort((a, b) => b.length - a.length).map(escapeRegExp);
   const compiled: Compiled = {
     // A capitalised month name ("may" and "march" are verbs) next to a number: a month alone is never reported.
     candidate: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?,?\\s+\\d|\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
