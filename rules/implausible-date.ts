@@ -1,0 +1,519 @@
+import { Chrono, en, type ParsingComponents, type ParsingResult, type Refiner } from 'chrono-node';
+import { defineRule } from '../src/rule.js';
+import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+
+/** The word lists of the rule (rules/implausible-date.data.json). */
+export interface DateWordLists {
+  months: string[];
+  futureCues: string[];
+  pastCues: string[];
+  neutralCues: string[];
+  historyCues: string[];
+  recentCues: string[];
+}
+
+interface Options {
+  /** A corrected date up to this many days before the document date counts as recent. */
+  recentDaysBefore: number;
+  /** A corrected date up to this many days after the document date counts as recent. */
+  recentDaysAfter: number;
+  /** Days a dated event may stand on the wrong side of the document date before tense contradicts it. */
+  tenseToleranceDays: number;
+  /** Most keystrokes (digit edits or swaps) between a written year and the document's year for a typo. */
+  maxYearKeystrokes: number;
+  /** Words added to the shipped lists. */
+  addWords: Partial<DateWordLists>;
+  /** Words removed from the shipped lists. */
+  removeWords: Partial<DateWordLists>;
+}
+
+const listNames = ['months', 'futureCues', 'pastCues', 'neutralCues', 'historyCues', 'recentCues'] as const;
+const wordListsSchema = {
+  type: 'object',
+  properties: Object.fromEntries(listNames.map((name) => [name, { type: 'array', items: { type: 'string', minLength: 1 } }])),
+  additionalProperties: false,
+  default: {},
+};
+
+const shippedWords = loadWordLists();
+
+function loadWordLists(): DateWordLists {
+  const data = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
+  const validate = createAjv().compile(readPackageJson('rules/implausible-date.data.schema.json') as object);
+  if (!validate(data)) throw new Error(`rules/implausible-date.data.json: ${formatAjvErrors(validate.errors, 'data')}`);
+  return data;
+}
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in a month of a year; with no year, the most a month can have (February 29). */
+export function daysInMonth(month: number, year?: number): number {
+  return new Date(Date.UTC(year ?? 2000, month, 0)).getUTCDate();
+}
+
+/** Day number (days since 1970-01-01, UTC) of a calendar date. */
+function dayNumber(year: number, month: number, day: number): number {
+  return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
+}
+
+/**
+ * Keystrokes between two strings: edits, with a swap of neighbours counting once
+ * (optimal string alignment; hand-written because it is ten lines on 4-digit years).
+ */
+export function keystrokes(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function escapeWord(word: string): string {
+  const body = escapeRegExp(word.trim()).replace(/\s+/g, '\\s+');
+  return `${/^[\p{L}\p{N}]/u.test(word) ? '(?<![\\p{L}\\p{N}])' : ''}${body}(?![\\p{L}\\p{N}])`;
+}
+
+function alternation(words: string[]): string {
+  const sorted = [...new Set(words.map((word) => word.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  return sorted.length > 0 ? sorted.map(escapeWord).join('|') : '(?!)';
+}
+
+interface Compiled {
+  /** Cheap prefilter: a month name by a number, or a numeric date, where a date may stand. */
+  candidate: RegExp;
+  /** Tense cues (case-sensitive), one named group per class; at one position the longer cue wins. */
+  tense: RegExp;
+  history: RegExp;
+  recent: RegExp;
+  /** A month name (and day) just before a range's closing day: "March 31-April 2". */
+  monthBefore: RegExp;
+}
+
+const compiledByOptions = new WeakMap<Options, Compiled>();
+
+function compile(options: Options): Compiled {
+  const cached = compiledByOptions.get(options);
+  if (cached) return cached;
+  const lists = Object.fromEntries(
+    listNames.map((name) => {
+      const removed = new Set((options.removeWords[name] ?? []).map((word) => word.toLowerCase()));
+      return [name, [...shippedWords[name], ...(options.addWords[name] ?? [])].filter((word) => !removed.has(word.toLowerCase()))];
+    }),
+  ) as unknown as DateWordLists;
+  const months = [...new Set(lists.months)].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const compiled: Compiled = {
+    // A capitalised month name ("may" and "march" are verbs) next to a number: a month alone is never reported.
+    candidate: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?,?\\s+\\d|\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
+    tense: new RegExp(`(?<future>${alternation(lists.futureCues)})|(?<past>${alternation(lists.pastCues)})|(?<neutral>${alternation(lists.neutralCues)})`, 'gu'),
+    history: new RegExp(alternation(lists.historyCues), 'iu'),
+    recent: new RegExp(alternation(lists.recentCues), 'iu'),
+    monthBefore: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?\\s+$`, 'u'),
+  };
+  compiledByOptions.set(options, compiled);
+  return compiled;
+}
+
+// Chrono drops dates that do not exist ("February 30") in its last filter; this refiner, run first,
+// keeps a copy of them so that they can be reported rather than silently skipped.
+let capturedInvalid: ParsingResult[] = [];
+const captureInvalid: Refiner = {
+  refine(_context, results) {
+    for (const result of results) if (!result.start.isValidDate()) capturedInvalid.push(result);
+    return results;
+  },
+};
+const configuration = en.configuration.createCasualConfiguration(false);
+// Times of day and relative phrases ("3 p.m.", "two days ago", "tomorrow") never carry a calendar date
+// worth checking; dropping their parsers makes chrono about twice as fast. Matched by class name.
+const unusedParsers = /^EN(?:TimeUnit\w*|TimeExpression|Casual\w*|RelativeDateFormat|EndOfCurrentMonth)Parser$/;
+configuration.parsers = configuration.parsers.filter((candidateParser) => !unusedParsers.test(candidateParser.constructor.name));
+configuration.refiners.unshift(captureInvalid);
+const parser = new Chrono(configuration);
+
+/** A date found in a document, with its parsed components. */
+export interface FoundDate {
+  start: number;
+  end: number;
+  written: string;
+  year?: number;
+  month: number;
+  day?: number;
+  weekday?: number;
+  /** The year chrono assumed when none was written (from the reference date). */
+  impliedYear: number;
+  /** A date that does not exist, e.g. "31 June". */
+  invalid: boolean;
+  /** Sentence around the date (offsets into the document). */
+  sentenceStart: number;
+  sentenceEnd: number;
+}
+
+const ABBREVIATION = '(?<!(?<![\\p{L}])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Prof|Inc|Corp|Co|Ltd|No|vs|Jr|Sr|[A-Z]))';
+// A sentence ends at . ! ? before a capital or digit (not after an abbreviation), at a blank line,
+// or at a line break before an indented line (the paragraph break of wire copy).
+const SENTENCE_BREAK = new RegExp(`${ABBREVIATION}[.!?]["”’)\\]]*\\s+(?=["“‘(\\[]?[\\p{Lu}\\d])|\\n[ \\t]*\\n|\\n(?=[ \\t]+\\S)`, 'gu');
+const SENTENCE_WINDOW = 600;
+const PARSE_MARGIN = 48;
+
+/** The sentence around `[from, to)`: offsets of its start and end. */
+export function sentenceAround(text: string, from: number, to: number): [number, number] {
+  const windowStart = Math.max(0, from - SENTENCE_WINDOW);
+  const windowEnd = Math.min(text.length, to + SENTENCE_WINDOW);
+  const window = text.slice(windowStart, windowEnd);
+  let start = windowStart;
+  let end = windowEnd;
+  SENTENCE_BREAK.lastIndex = 0;
+  for (let match = SENTENCE_BREAK.exec(window); match; match = SENTENCE_BREAK.exec(window)) {
+    const breakStart = windowStart + match.index;
+    const breakEnd = breakStart + match[0].length;
+    if (breakEnd <= from) start = breakEnd;
+    else if (breakStart >= to) {
+      end = breakStart + (/^[.!?]/.test(match[0]) ? 1 : 0);
+      break;
+    }
+  }
+  return [start, end];
+}
+
+function componentsOf(components: ParsingComponents) {
+  return {
+    year: components.isCertain('year') ? components.get('year') ?? undefined : undefined,
+    month: components.get('month') ?? 0,
+    day: components.isCertain('day') ? components.get('day') ?? undefined : undefined,
+    weekday: components.isCertain('weekday') ? components.get('weekday') ?? undefined : undefined,
+    impliedYear: components.get('year') ?? 0,
+  };
+}
+
+/** Dates in a document: chrono runs only on short windows around prefilter hits, never on the whole text. */
+export function findDates(text: string, candidate: RegExp, reference?: string): FoundDate[] {
+  const found: FoundDate[] = [];
+  const instant = reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+  candidate.lastIndex = 0;
+  for (let hit = candidate.exec(text); hit; hit = candidate.exec(text)) {
+    const [sentenceStart, sentenceEnd] = sentenceAround(text, hit.index, hit.index + hit[0].length);
+    // Chrono reads only a window around each hit (merged when they overlap), not the whole sentence.
+    const windows: [number, number][] = [];
+    for (; hit && hit.index < sentenceEnd; hit = candidate.exec(text)) {
+      const from = Math.max(sentenceStart, text.lastIndexOf(' ', Math.max(sentenceStart, hit.index - PARSE_MARGIN)));
+      let to = text.indexOf(' ', Math.min(sentenceEnd, hit.index + hit[0].length + PARSE_MARGIN));
+      to = to < 0 || to > sentenceEnd ? sentenceEnd : to;
+      const last = windows.at(-1);
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else windows.push([from, to]);
+    }
+    candidate.lastIndex = hit ? hit.index : text.length;
+    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], instant, reference !== undefined, [sentenceStart, sentenceEnd]));
+    if (!hit) break;
+  }
+  return found;
+}
+
+/** Dates chrono finds in `[windowStart, windowEnd)` of the text, invalid ones ("June 31") included. */
+function datesIn(text: string, [windowStart, windowEnd]: [number, number], instant: Date, referenced: boolean, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
+  const found: FoundDate[] = [];
+  const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
+  capturedInvalid = [];
+  const valid = parser.parse(sentence, { instant, timezone: 0 });
+  const invalid = capturedInvalid
+    .filter((result) => {
+      const { month, day, year, impliedYear } = componentsOf(result.start as ParsingComponents);
+      // "February 29" with no year is impossible only when the year around the document date is no leap year.
+      return month >= 1 && month <= 12 && day !== undefined && day > daysInMonth(month, year ?? (referenced ? impliedYear : undefined));
+    })
+    .sort((a, b) => a.index - b.index || b.text.length - a.text.length)
+    .filter((result, index, all) => index === 0 || all[index - 1].index + all[index - 1].text.length <= result.index);
+  capturedInvalid = [];
+  const overlapsInvalid = (result: { index: number; text: string }) =>
+    invalid.some((bad) => bad.index < result.index + result.text.length && result.index < bad.index + bad.text.length);
+  const results = [
+    ...invalid.map((result) => ({ result, invalid: true })),
+    ...valid.filter((result) => !overlapsInvalid(result)).map((result) => ({ result, invalid: false })),
+  ].sort((a, b) => a.result.index - b.result.index);
+  for (const { result, invalid: isInvalid } of results) {
+    if (!result.start.isCertain('month')) continue;
+    // Chrono may take in leading words ("On", "for three years until May 1990"): the date starts at a month, weekday or digit.
+    const skip = Math.max(0, result.text.search(/(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d/u));
+    const written = result.text.slice(skip).replace(/[\s,.;:]+$/, '');
+    const start = windowStart + result.index + skip;
+    found.push({
+      start,
+      end: start + written.length,
+      written: text.slice(start, start + written.length),
+      ...componentsOf(result.start as ParsingComponents),
+      invalid: isInvalid,
+      sentenceStart,
+      sentenceEnd,
+    });
+  }
+  return found;
+}
+
+type Tense = 'future' | 'past' | 'neutral';
+
+/** Whether a date opens its clause: "On July 21, 2025, the President held…". */
+export function opensClause(sentence: string, dateStart: number, dateEnd: number): boolean {
+  const before = sentence.slice(0, dateStart);
+  const clause = before.replace(/^.*[,;:()—–]/su, '');
+  // At the start of a sentence the comma after the date may be missing; inside one it marks the clause.
+  const comma = clause === before ? /^,?\s/u : /^,\s/u;
+  return /^[\s"“(]*(?:[Oo]n|[Ii]n)\s+$/u.test(clause) && comma.test(sentence.slice(dateEnd));
+}
+
+const tenseOf = (match: RegExpMatchArray): Tense => (match.groups?.future ? 'future' : match.groups?.past ? 'past' : 'neutral');
+// "will" is a noun after a determiner ("against her will"), and no verb before punctuation.
+const NOUN_WILL = /(?<![\p{L}])(?:her|his|their|my|your|our|its|the|a|free|good|political|own)\s+$/iu;
+// Between a past verb and its date: up to three words, none of them a preposition that hands the date to a noun.
+const TIGHT_GAP = /^\s+(?:(?!(?:for|of|as|to|from|until|through|by|with|at|under)\s)[\p{L}'’-]+\s+){0,3}(?:on|in)\s+$/u;
+const AUXILIARY_BE = /(?<![\p{L}])(?:be|been|being|is|are|am|was|were|get|gets|got|to)\s+$/iu;
+
+/**
+ * The tense of the clause around a date: the nearest cue before it in the same clause (no comma or
+ * semicolon between), or the first cue after it when the date opens the sentence ("On July 21, 2025, …").
+ */
+export function tenseAround(sentence: string, dateStart: number, dateEnd: number, tense: RegExp): { tense: Tense; gap: string } | undefined {
+  const before = sentence.slice(0, dateStart);
+  // A weekday and its comma belong to the date ("on Tuesday, March 3, 2026").
+  const clauseStart = before.replace(/(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s*$/u, '').search(/[^,;:()—–]*$/u);
+  const clause = before.slice(clauseStart);
+  const words = clause.split(/(?<=\s)/);
+  const nearOffset = clauseStart + words.slice(0, Math.max(0, words.length - 12)).join('').length;
+  const near = sentence.slice(nearOffset, dateStart);
+  const matches = [...near.matchAll(tense)];
+  for (let index = matches.length - 1; index >= 0; index--) {
+    const match = matches[index];
+    const kind = tenseOf(match);
+    const preceding = near.slice(0, match.index);
+    const following = near.slice(match.index! + match[0].length);
+    if (match[0] === 'will' && (NOUN_WILL.test(preceding) || !/^\s+\p{Ll}/u.test(following))) continue;
+    // "will be held", "is launched": a participle after a form of be is not the finite verb.
+    if (kind === 'past' && AUXILIARY_BE.test(preceding)) continue;
+    return { tense: kind, gap: following };
+  }
+  if (opensClause(sentence, dateStart, dateEnd)) {
+    const after = sentence.slice(dateEnd).replace(/^,/, ' ').split(/(?<=\s)/).slice(0, 10).join('');
+    for (const match of after.matchAll(tense)) {
+      if (match[0] === 'will' && !/^\s+\p{Ll}/u.test(after.slice(match.index! + 4))) continue;
+      return { tense: tenseOf(match), gap: '' };
+    }
+  }
+  return undefined;
+}
+
+/** Whether `[start, end)` stands inside a short quoted title ("Fahrenheit 9/11", “July 4, 1976”). */
+export function inQuotedTitle(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd < 0) lineEnd = text.length;
+  const before = text.slice(Math.max(lineStart, start - 80), start);
+  const after = text.slice(end, Math.min(lineEnd, end + 80));
+  const open = Math.max(before.lastIndexOf('“'), before.lastIndexOf('"'));
+  if (open < 0) return false;
+  if (before.lastIndexOf('”') > open) return false;
+  const closeAt = after.search(/["”]/);
+  if (closeAt < 0) return false;
+  const quoted = before.slice(open + 1) + text.slice(start, end) + after.slice(0, closeAt);
+  if (before[open] === '"' && (text.slice(lineStart, start).split('"').length - 1) % 2 === 0) return false;
+  return quoted.length <= 60 && !/[.!?;]\s/.test(quoted) && quoted.trim().split(/\s+/).length <= 10;
+}
+
+function isoOf(year: number | undefined, month: number, day?: number): string {
+  return [year === undefined ? '????' : String(year).padStart(4, '0'), String(month).padStart(2, '0'), ...(day === undefined ? [] : [String(day).padStart(2, '0')])].join('-');
+}
+
+function withYear(written: string, from: number, to: number): string | undefined {
+  const year = String(from);
+  const at = written.lastIndexOf(year);
+  return at < 0 ? undefined : written.slice(0, at) + String(to) + written.slice(at + year.length);
+}
+
+/** First and last day number a date may mean in a given year (the whole month when no day is written). */
+function daySpan(date: FoundDate, year: number): [number, number] {
+  if (date.day !== undefined) return [dayNumber(year, date.month, date.day), dayNumber(year, date.month, date.day)];
+  return [dayNumber(year, date.month, 1), dayNumber(year, date.month, daysInMonth(date.month, year))];
+}
+
+const ISO_LIKE = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$/;
+
+/** Dates that cannot be right: impossible, a year typo amid recent events, or tense against the document date. */
+export default defineRule<Options>({
+  meta: {
+    id: 'implausible-date',
+    description: 'A date that cannot be right: impossible ("February 30"), a mistyped year amid recent events, or tense against the document date.',
+    url: 'https://github.com/corpus-lint/corpus-lint#implausible-date',
+    defaultSeverity: 'warn',
+    messages: {
+      impossible: 'Unexpected impossible date "{{written}}" (read as {{parsed}}, document date {{docDate}}): {{reason}}; expected a date that exists',
+      yearTypo: 'Unexpected year in "{{written}}" (read as {{parsed}}, document date {{docDate}}): {{reason}}; expected "{{expected}}"',
+      futureTenseInPast: 'Unexpected past date "{{written}}" in future tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
+      pastTenseInFuture: 'Unexpected future date "{{written}}" in past tense (read as {{parsed}}, document date {{docDate}}): {{reason}}; {{expectation}}',
+      weekdayMismatch: 'Unexpected weekday in "{{written}}" (read as {{parsed}}, a {{weekday}}; document date {{docDate}}): {{reason}}; {{expectation}}',
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        recentDaysBefore: { type: 'integer', minimum: 0, default: 45 },
+        recentDaysAfter: { type: 'integer', minimum: 0, default: 7 },
+        tenseToleranceDays: { type: 'integer', minimum: 0, default: 3 },
+        maxYearKeystrokes: { type: 'integer', minimum: 1, maximum: 4, default: 2 },
+        addWords: wordListsSchema,
+        removeWords: wordListsSchema,
+      },
+      additionalProperties: false,
+    },
+  },
+  check(context) {
+    const compiled = compile(context.options);
+    const { text, options } = context;
+    const docDate = context.doc.date;
+    const dates = findDates(text, compiled.candidate, docDate);
+    if (dates.length === 0) return;
+    const [docYear, docMonth, docDay] = docDate ? docDate.split('-').map(Number) : [0, 0, 0];
+    const docDay0 = docDate ? dayNumber(docYear, docMonth, docDay) : 0;
+    const docLabel = docDate ?? 'none';
+    const recentFrom = docDay0 - options.recentDaysBefore;
+    const recentTo = docDay0 + options.recentDaysAfter;
+    // Dates among recent events: written without a year or in the document's year, near the document date.
+    const recentDates = docDate
+      ? dates.filter((date) => {
+          if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
+          const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
+          return day >= recentFrom && day <= recentTo;
+        })
+      : [];
+
+    for (const date of dates) {
+      const parsed = isoOf(date.year, date.month, date.day);
+      const base = { written: date.written, parsed, docDate: docLabel };
+      const span = { start: date.start, end: date.end, actual: date.written };
+      if (inQuotedTitle(text, date.start, date.end)) continue;
+      const lead = text.slice(Math.max(0, date.start - 60), date.start);
+
+      if (date.invalid) {
+        // "March 31-April 2", "Jan. 31-Feb. 1": the day closes a range that began in the month before.
+        if (/^\d{1,2}\s*[-–]/u.test(date.written) && compiled.monthBefore.test(lead)) continue;
+        const reason = date.month === 2 && date.day === 29
+          ? date.year !== undefined ? `${date.year} is not a leap year, so February has 28 days` : `there is no February 29 in ${date.impliedYear}, the year around the document date`
+          : `${MONTH_NAMES[date.month - 1]} has ${daysInMonth(date.month, date.year)} days${date.year === undefined && date.month === 2 ? ' even in a leap year' : ''}`;
+        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, reason }, ...span });
+        continue;
+      }
+      const iso = date.written.match(ISO_LIKE);
+      if (iso && Number(iso[2]) !== date.month) {
+        // Chrono reads "2025-13-02" as February 13 by swapping month and day: a month 13 does not exist.
+        context.report({ messageId: 'impossible', kind: 'impossible', data: { ...base, parsed: `${iso[1]}-${iso[2]}-${iso[3]}`, reason: `there is no month ${Number(iso[2])}` }, ...span });
+        continue;
+      }
+
+      if (date.weekday !== undefined && date.day !== undefined && date.year !== undefined) {
+        const actualWeekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+        if (actualWeekday !== date.weekday) {
+          // "Friday, April 3, 1986" in a 1987 story: in the document's year the weekday fits, so the year is the typo.
+          const fitsDocYear = docDate !== undefined && date.year !== docYear && new Date(Date.UTC(docYear, date.month - 1, date.day)).getUTCDay() === date.weekday
+            && keystrokes(String(date.year), String(docYear)) <= options.maxYearKeystrokes;
+          const expected = fitsDocYear ? withYear(date.written, date.year, docYear) : undefined;
+          context.report({
+            messageId: 'weekdayMismatch',
+            kind: 'weekday',
+            data: {
+              ...base,
+              weekday: WEEKDAYS[actualWeekday],
+              reason: `it says ${WEEKDAYS[date.weekday]}${expected ? `, as ${MONTH_NAMES[date.month - 1]} ${date.day} is in ${docYear}, the document's year` : ''}`,
+              expectation: expected ? `expected "${expected}"` : 'expected weekday and date to agree',
+            },
+            ...span,
+            ...(expected ? { expected: [expected] } : {}),
+          });
+          continue;
+        }
+      }
+
+      if (!docDate || date.year === undefined) continue;
+      if (!date.written.includes(String(date.year))) continue;
+      // An embedded post's signature ("— Name (@handle) July 26, 2017") dates the post, not the story.
+      if (/\(@\w+\)\s*$/u.test(lead)) continue;
+      // "a July 1986 pact", "FERC's April 10, 1985, statement": the date names a thing, it does not date an event.
+      if (/(?:(?<![\p{L}])(?:a|an|the|its|their|his|her|our|this|that)|['’]s)\s+$/iu.test(lead)) continue;
+      const sentence = text.slice(date.sentenceStart, date.sentenceEnd);
+      const inSentence = { start: date.start - date.sentenceStart, end: date.end - date.sentenceStart };
+      const rest = sentence.slice(0, inSentence.start) + ' ' + sentence.slice(inSentence.end);
+      if (compiled.history.test(rest)) continue;
+      const [first, last] = daySpan(date, date.year);
+      const { tense, gap } = tenseAround(sentence, inSentence.start, inSentence.end, compiled.tense) ?? {};
+
+      const typoDistance = keystrokes(String(date.year), String(docYear));
+      // Only full dates: "from 1,067,000 in February 1986" is a year-on-year comparison, not a typo.
+      if (date.year !== docYear && date.day !== undefined && typoDistance <= options.maxYearKeystrokes && tense !== 'future' && tense !== 'neutral' && (first < docDay0 || tense === 'past')) {
+        const corrected = dayNumber(docYear, date.month, date.day);
+        const correctedIsRecent = corrected >= recentFrom && corrected <= recentTo;
+        const shortLead = sentence.slice(0, inSentence.start).split(/(?<=\s)/).slice(-6).join('');
+        const recentCue = compiled.recent.test(shortLead);
+        // "On July 21, 2015, …" beside "On July 24, …" in a 2025 story: a timeline whose neighbour is two weeks away at most.
+        const neighbour = recentDates.some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
+        const timeline = tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end) && neighbour;
+        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline))) {
+          const expected = withYear(date.written, date.year, docYear)!;
+          context.report({
+            messageId: 'yearTypo',
+            kind: 'year-typo',
+            data: {
+              ...base,
+              expected,
+              reason: `${date.year} is ${typoDistance === 1 ? 'one keystroke' : `${typoDistance} keystrokes`} from the document's year, amid ${recentCue ? 'words of recent time' : 'recent dates'}`,
+            },
+            ...span,
+            expected: [expected],
+          });
+          continue;
+        }
+      }
+
+      // A reduced relative clause ("a programme authorized in September 1985") dates a past act even after "will".
+      const participle = /(?<![\p{L}])\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u.test(sentence.slice(0, inSentence.start)) && !AUXILIARY_BE.test(sentence.slice(0, inSentence.start).replace(/\p{Ll}+ed\s+(?:in|on|at|during|from)\s+$/u, ''));
+      const otherYearBefore = /(?<![\p{L}\d,])(?:19|20)\d\d(?![\d,])/u.test(sentence.slice(0, inSentence.start));
+      const futureInPast = tense === 'future' && last < docDay0 - options.tenseToleranceDays && !participle && !otherYearBefore;
+      // The past verb must govern the date: "held a meeting on", not "called for redemption on", "shares held at the close of business on".
+      const governs = gap === '' || TIGHT_GAP.test(gap ?? '');
+      const pastInFuture = tense === 'past' && governs && first > docDay0 + options.tenseToleranceDays;
+      if (futureInPast || pastInFuture) {
+        const direction = futureInPast ? 1 : -1;
+        const fix = nearestYear(date, docYear, docDay0 - direction * options.tenseToleranceDays, direction, options.maxYearKeystrokes);
+        const expected = fix === undefined ? undefined : withYear(date.written, date.year, fix);
+        context.report({
+          messageId: futureInPast ? 'futureTenseInPast' : 'pastTenseInFuture',
+          kind: 'tense',
+          data: {
+            ...base,
+            reason: `the clause speaks of it in the ${futureInPast ? 'future' : 'past'} tense`,
+            expectation: expected ? `expected "${expected}"` : `expected a date ${futureInPast ? 'after' : 'before'} the document date`,
+          },
+          ...span,
+          ...(expected ? { expected: [expected] } : {}),
+        });
+      }
+    }
+  },
+});
+
+/**
+ * The corrected year when one is clear: the document's year puts the date on the right side of `limit`
+ * and is a keystroke or two from the written year, or else the year after (for a future event) or before
+ * (for a past one) does so with a single keystroke.
+ */
+function nearestYear(date: FoundDate, docYear: number, limit: number, direction: 1 | -1, maxKeystrokes: number): number | undefined {
+  if (date.year === undefined) return undefined;
+  for (const [year, most] of [[docYear, maxKeystrokes], [docYear + direction, 1]]) {
+    const [first, last] = daySpan(date, year);
+    if (direction === 1 ? last >= limit : first <= limit) return year !== date.year && keystrokes(String(date.year), String(year)) <= most ? year : undefined;
+  }
+  return undefined;
+}
