@@ -4,11 +4,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { lintPaths } from './engine.js';
 import { formatters } from './formatters/index.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
 import { writeFileAtomic } from './write.js';
+import { checkWorkflowFlags, defaultPatterns, runWorkflow, WORKFLOW_OPTIONS, WORKFLOW_USAGE } from './workflow.js';
 import type { Report } from './types.js';
 
 /** Exit codes, as ESLint uses them. */
@@ -29,11 +29,13 @@ Options:
       --quiet               Report errors only
       --max-warnings N      Exit 1 when there are more than N warnings (default -1: no limit)
       --color / --no-color  Force or disable colours in stylish output
+${WORKFLOW_USAGE}
   -h, --help                Show this help
   -v, --version             Show the version
 
 Exit codes: 0 no failing findings; 1 error findings or too many warnings;
-2 usage error, bad config, unreadable input path, or a failure of the tool.`;
+2 usage error, bad config, unreadable input path, or a failure of the tool.
+A breached corpus gate (config "gates") also exits 1.`;
 
 /** Streams and cwd the CLI uses; replaceable in tests. */
 export interface CliIo {
@@ -67,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...WORKFLOW_OPTIONS,
       },
     });
   } catch (error) {
@@ -110,6 +113,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  const workflowProblem = checkWorkflowFlags(values);
+  if (workflowProblem) {
+    io.stderr(`corpus-lint: ${workflowProblem}\n`);
+    return EXIT.usage;
+  }
+
   let config;
   try {
     config = loadConfig(io.cwd, values.config, values.rule ?? []);
@@ -121,8 +130,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const patterns = positionals.length > 0 ? positionals : ['corpus'];
-  const run = await lintPaths(patterns, { cwd: io.cwd, config });
+  const patterns = positionals.length > 0 ? positionals : defaultPatterns(config, io.cwd);
+  let run;
+  try {
+    run = await runWorkflow(patterns, config, values, io);
+  } catch (error) {
+    io.stderr(`corpus-lint: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
   for (const problem of run.problems) io.stderr(`corpus-lint: ${problem}\n`);
   for (const crash of run.crashes) io.stderr(`corpus-lint: rule crashed: ${crash}\n`);
 
@@ -132,12 +147,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const output of outputs) {
       const text = formatters[output.format](report, { color: output.path ? false : color, cwd: io.cwd });
       if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), text);
-      else io.stdout(text);
+      else if (run.diff === undefined) io.stdout(text);
     }
   }
+  if (run.diff !== undefined) io.stdout(run.diff);
 
   if (run.problems.length > 0 || run.crashes.length > 0) return EXIT.usage;
-  if (report.summary.errors > 0) return EXIT.findings;
+  if (report.summary.errors > 0 || run.gateFailed) return EXIT.findings;
   if (maxWarnings >= 0 && report.summary.warnings > maxWarnings) {
     io.stderr(`corpus-lint found too many warnings (${report.summary.warnings}, maximum: ${maxWarnings})\n`);
     return EXIT.findings;
