@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ResolvedConfig } from './config.js';
@@ -16,6 +16,23 @@ const CACHE_FORMAT = 1;
 /** How a file is known to be unchanged: its size and mtime (`metadata`) or always its content hash (`content`). */
 export type CacheStrategy = 'metadata' | 'content';
 
+/**
+ * A first-pass result as stored: its own messages array (the corpus step adds to the live one), and
+ * line starts as a typed array, kept only for documents with corpus data: the corpus step can only
+ * report on documents it has data for, and first-pass messages already carry their positions.
+ */
+function compact(result: DocumentResult): DocumentResult {
+  const lineStarts = Object.keys(result.corpusData).length > 0 ? Uint32Array.from(result.lineStarts) : ZERO;
+  return { ...result, lineStarts: lineStarts as unknown as number[], file: { ...result.file, messages: [...result.file.messages] } };
+}
+
+const ZERO = Uint32Array.of(0);
+
+/** A stored result made live again: a fresh messages array and plain line starts. */
+function expand(stored: DocumentResult): DocumentResult {
+  return { ...stored, lineStarts: Array.from(stored.lineStarts), file: { ...stored.file, messages: [...stored.file.messages] } };
+}
+
 /** A first-pass result as cached, keyed by the hash of what the rules saw. */
 interface CachedDocument {
   key: string;
@@ -23,15 +40,25 @@ interface CachedDocument {
 }
 
 interface CachedFile {
+  /** Path as reported (relative to the working directory of that run). */
+  path: string;
   size: number;
   mtimeMs: number;
   documents: CachedDocument[];
 }
 
+/**
+ * A file modified this close to the moment the cache was written may have changed again within the
+ * same mtime tick (coarse file systems: up to 2 s), as git's "racily clean" entries: its content is hashed instead.
+ */
+const RACY_MS = 2000;
+
 interface CacheData {
   format: number;
   /** Tool version, config and rule code hashed together: any change empties the cache. */
   configHash: string;
+  /** When the cache was written (ms since the epoch). */
+  savedAt: number;
   files: Record<string, CachedFile>;
 }
 
@@ -63,6 +90,10 @@ export function documentKey(loaded: LoadedDocument): string {
  */
 export class LintCache {
   private readonly previous: CacheData;
+  /** The cache file was read and matches this config. */
+  private readonly loaded: boolean;
+  /** Something differs from the cache file: it must be written. */
+  private dirty = false;
   private readonly byKey = new Map<string, DocumentResult>();
   private readonly next: Record<string, CachedFile> = {};
   /** Documents taken from the cache and linted afresh in this run. */
@@ -74,7 +105,8 @@ export class LintCache {
     private readonly hash: string,
     previous: CacheData | undefined,
   ) {
-    this.previous = previous && previous.format === CACHE_FORMAT && previous.configHash === hash ? previous : { format: CACHE_FORMAT, configHash: hash, files: {} };
+    this.loaded = Boolean(previous && previous.format === CACHE_FORMAT && previous.configHash === hash);
+    this.previous = this.loaded ? previous! : { format: CACHE_FORMAT, configHash: hash, savedAt: 0, files: {} };
     for (const cached of Object.values(this.previous.files)) {
       for (const document of cached.documents) this.byKey.set(document.key, document.result);
     }
@@ -93,14 +125,15 @@ export class LintCache {
   }
 
   /** The cached results of a whole file when its size and mtime are unchanged (metadata strategy only). */
-  unchangedFile(absolute: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
+  unchangedFile(absolute: string, path: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
     if (this.strategy !== 'metadata') return undefined;
     const cached = this.previous.files[absolute];
-    if (!cached || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
+    if (!cached || cached.path !== path || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
+    if (mtimeMs >= this.previous.savedAt - RACY_MS) return undefined;
     this.stats.filesUnchanged++;
     this.stats.hits += cached.documents.length;
     this.next[absolute] = cached;
-    return cached.documents.map((document) => ({ ...document.result, file: { ...document.result.file, messages: [...document.result.file.messages] } }));
+    return cached.documents.map((document) => expand(document.result));
   }
 
   /** The cached result of a document with this key, adjusted to its current JSONL line. */
@@ -111,37 +144,35 @@ export class LintCache {
       return undefined;
     }
     this.stats.hits++;
-    const file = { ...found.file, messages: [...found.file.messages] };
-    if (loaded.info.line !== undefined) file.line = loaded.info.line;
-    return { ...found, file };
+    const result = expand(found);
+    if (loaded.info.line !== undefined) result.file.line = loaded.info.line;
+    return result;
   }
 
   /**
    * Record a file's first-pass results (call before the corpus step adds its messages,
    * or pass copies: the messages array is copied here).
    */
-  store(absolute: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
-    this.next[absolute] = {
-      size,
-      mtimeMs,
-      documents: documents.map(({ key, result }) => ({ key, result: { ...result, file: { ...result.file, messages: [...result.file.messages] } } })),
-    };
+  store(absolute: string, path: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
+    const before = this.previous.files[absolute];
+    const same =
+      before && before.path === path && before.size === size && before.mtimeMs === mtimeMs && before.documents.length === documents.length && before.documents.every((document, index) => document.key === documents[index].key);
+    if (!same) this.dirty = true;
+    this.next[absolute] = { path, size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) };
   }
 
-  /** Write the cache: files seen in this run, plus earlier entries of files not seen that still exist. */
+  /** Write the cache (unless nothing changed): files seen in this run, plus earlier entries of files not seen that still exist. */
   async save(): Promise<void> {
     const files: Record<string, CachedFile> = {};
+    let changed = this.dirty;
     for (const [absolute, cached] of Object.entries(this.previous.files)) {
       if (this.next[absolute]) continue;
-      try {
-        await fs.access(absolute);
-        files[absolute] = cached;
-      } catch {
-        // A file deleted since: its results go.
-      }
+      if (existsSync(absolute)) files[absolute] = cached;
+      else changed = true;
     }
+    if (!changed && this.loaded) return;
     Object.assign(files, this.next);
-    const data: CacheData = { format: CACHE_FORMAT, configHash: this.hash, files };
+    const data: CacheData = { format: CACHE_FORMAT, configHash: this.hash, savedAt: Date.now(), files };
     await writeFileAtomic(this.file, serialize(data));
   }
 }

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { completeCorpus, lintDocument, type DocumentResult, type LintRun } from './engine.js';
-import { readDocuments, resolveInputs, type InputOptions } from './inputs.js';
+import { displayPath, readDocuments, resolveInputs, type InputOptions } from './inputs.js';
 import { buildReport } from './report.js';
 import { documentKey, LintCache } from './cache.js';
 import type { ReportFile } from './types.js';
@@ -22,6 +22,14 @@ export interface CorpusRun extends LintRun {
   corpus: ReportFile[];
   /** Documents taken from the cache, and linted afresh. */
   cacheStats?: LintCache['stats'];
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a run needs the corpus-aware runner rather than the plain `lintPaths`. */
@@ -54,8 +62,9 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
     for (const ruleId of result.crashed) crashes.push(`${ruleId}: ${result.file.path}${result.file.line ? `:${result.file.line}` : ''}`);
   };
   for (const absolute of [...all].sort()) {
-    const stat = cache ? await fs.stat(absolute).catch(() => undefined) : undefined;
-    const unchanged = stat && cache?.unchangedFile(absolute, stat.size, stat.mtimeMs);
+    // Synchronous: 10,000 awaited stats cost far more in event-loop round trips than the calls themselves.
+    const stat = cache ? statOrUndefined(absolute) : undefined;
+    const unchanged = stat && cache?.unchangedFile(absolute, displayPath(absolute, cwd), stat.size, stat.mtimeMs);
     if (unchanged) {
       for (const result of unchanged) {
         results.push(result);
@@ -75,7 +84,7 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
       isReported.push(reported.has(absolute));
     }
     // A file with a crashed rule is not cached, so the crash shows again next time.
-    if (cache && stat && !crashed) cache.store(absolute, stat.size, stat.mtimeMs, fresh);
+    if (cache && stat && !crashed) cache.store(absolute, displayPath(absolute, cwd), stat.size, stat.mtimeMs, fresh);
   }
   crashes.push(...completeCorpus(results, config));
   if (cache) await cache.save();

@@ -5,7 +5,6 @@ import { LintCache, DEFAULT_CACHE_LOCATION, type CacheStrategy } from './cache.j
 import { lintCorpus, needsCorpusRun } from './incremental.js';
 import { applyBaseline, fingerprintReport, formatPrunable, makeBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { formatGates, measureGates } from './gates.js';
-import { applyFixPlan, planFixes } from './fix.js';
 import type { Report, ReportFile } from './types.js';
 
 /** parseArgs definitions of the workflow options (cache, baseline, fix). */
@@ -95,6 +94,8 @@ export async function runWorkflow(patterns: string[], config: ResolvedConfig, fl
   let { report, prunable } = await withBaseline(run);
   let diff: string | undefined;
   if (flags.fix || flags['fix-dry-run']) {
+    // Loaded only when fixing: the diff and JSON-offset libraries are not needed otherwise.
+    const { applyFixPlan, planFixes } = await import('./fix.js');
     const dryRun = Boolean(flags['fix-dry-run']);
     let fixed = 0;
     let documents = 0;

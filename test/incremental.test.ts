@@ -65,6 +65,31 @@ describe('--cache', () => {
     });
   }
 
+  it('does not read files whose size and mtime are unchanged (metadata), but reports their paths as seen from the cwd', async () => {
+    const root = makeTree(corpusFiles);
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (const path of Object.keys(corpusFiles)) utimesSync(join(root, path), old, old);
+    await warm(root);
+    const again = await warm(root);
+    expect(again.cacheStats).toMatchObject({ filesUnchanged: 4, hits: 5, misses: 0 });
+    const config = configOf();
+    const fromCorpus = await lintCorpus(['.'], { cwd: join(root, 'corpus'), config, cache: await LintCache.open(join(root, '.corpuslintcache'), config) });
+    expect(fromCorpus.report.files.map((file) => file.path)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.jsonl', 'd.jsonl']);
+    expect(fromCorpus.cacheStats).toMatchObject({ filesUnchanged: 0 });
+  });
+
+  it('hashes a file changed within the mtime tick of the last cache write (racily clean), even with the metadata strategy', async () => {
+    const root = makeTree(corpusFiles);
+    const path = join(root, 'corpus/b.txt');
+    const recent = new Date();
+    utimesSync(path, recent, recent);
+    await warm(root);
+    writeFileSync(path, 'The storm closed two ports on the northern coast.\nPower was cut to thousands.\n'.replace('two ports', 'six ports'));
+    utimesSync(path, recent, recent);
+    const run = await warm(root);
+    expect(run.cacheStats).toMatchObject({ misses: 1 });
+  });
+
   it('notices a change of the same size and mtime with the content strategy', async () => {
     const root = makeTree(corpusFiles);
     await warm(root, 'content');
