@@ -22,11 +22,22 @@ export type CacheStrategy = 'metadata' | 'content';
  * report on documents it has data for, and first-pass messages already carry their positions.
  */
 function compact(result: DocumentResult): DocumentResult {
-  const lineStarts = Object.keys(result.corpusData).length > 0 ? Uint32Array.from(result.lineStarts) : ZERO;
-  return { ...result, lineStarts: lineStarts as unknown as number[], file: { ...result.file, messages: [...result.file.messages] } };
+  const hasData = Object.keys(result.corpusData).length > 0;
+  const lineStarts = hasData ? Uint32Array.from(result.lineStarts) : ZERO;
+  // Empty parts point to one shared object each: the serializer writes it once, then back-references.
+  return {
+    ...result,
+    lineStarts: lineStarts as unknown as number[],
+    corpusData: hasData ? result.corpusData : NO_DATA,
+    crashed: NO_CRASHES,
+    file: { ...result.file, messages: result.file.messages.length > 0 ? [...result.file.messages] : NO_MESSAGES },
+  };
 }
 
 const ZERO = Uint32Array.of(0);
+const NO_DATA = {};
+const NO_CRASHES: string[] = [];
+const NO_MESSAGES: DocumentResult['file']['messages'] = [];
 
 /** A stored result made live again: a fresh messages array and plain line starts. */
 function expand(stored: DocumentResult): DocumentResult {

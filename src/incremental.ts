@@ -73,18 +73,18 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
       continue;
     }
     const fresh: { key: string; result: DocumentResult }[] = [];
-    let crashed = false;
+    let uncacheable = false;
     for await (const loaded of readDocuments([absolute], inputOptions)) {
       const key = cache ? documentKey(loaded) : '';
       const result = cache?.lookup(key, loaded) ?? lintDocument(loaded, results.length, config);
       noteCrashes(result);
-      crashed ||= result.crashed.length > 0;
+      // A crashed rule or an unreadable file (permissions can change without the mtime) is not cached.
+      uncacheable ||= result.crashed.length > 0 || loaded.notes.some((note) => note.fatal && note.message.startsWith('Cannot read'));
       fresh.push({ key, result });
       results.push(result);
       isReported.push(reported.has(absolute));
     }
-    // A file with a crashed rule is not cached, so the crash shows again next time.
-    if (cache && stat && !crashed) cache.store(absolute, displayPath(absolute, cwd), stat.size, stat.mtimeMs, fresh);
+    if (cache && stat && !uncacheable) cache.store(absolute, displayPath(absolute, cwd), stat.size, stat.mtimeMs, fresh);
   }
   crashes.push(...completeCorpus(results, config));
   if (cache) await cache.save();

@@ -73,6 +73,21 @@ describe('--fix', () => {
     for (const [name, text] of originals) expect(readFileSync(join(root, 'corpus', name), 'utf8')).toBe(text);
   });
 
+  it('fixes copies of the fixture documents: every fixable finding goes, near misses stay byte for byte', async () => {
+    const fixtures = join(import.meta.dirname, 'fixtures');
+    const root = mkdtempSync(join(tmpdir(), 'corpus-lint-fix-fixtures-'));
+    cpSync(fixtures, root, { recursive: true });
+    const before = await run(root, {}, ['.']);
+    const untouched = before.report.files.filter((file) => !file.messages.some((message) => message.fix)).map((file) => file.path);
+    const fixable = before.report.files.flatMap((file) => file.messages.filter((message) => message.fix)).length;
+    expect(fixable).toBeGreaterThan(0);
+    const fixed = await run(root, { fix: true }, ['.']);
+    expect(fixed.report.files.flatMap((file) => file.messages.filter((message) => message.fix))).toEqual([]);
+    for (const path of untouched.filter((path) => !path.endsWith('.json'))) expect(readFileSync(join(root, path), 'utf8')).toBe(readFileSync(join(fixtures, path), 'utf8'));
+    const again = await run(root, { fix: true }, ['.']);
+    expect(again.stderr).toContain('--fix applied 0 fix(es)');
+  });
+
   it('keeps a BOM and CRLF line ends', async () => {
     const root = makeTree({ 'a.txt': '\uFEFFPrices rose.\r\nAdvertisement\r\nThe the bank held rates.\r\nAdvertisement' });
     await run(root, { fix: true });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type UserConfig } from '../src/config.js';
 import { LintCache } from '../src/cache.js';
+import { defineRule } from '../src/rule.js';
 import { lintCorpus } from '../src/incremental.js';
 import type { Rule } from '../src/types.js';
 import repeatedWords from '../rules/repeated-words.js';
@@ -111,6 +112,23 @@ describe('--cache', () => {
     const run = await lintCorpus(['corpus'], { cwd: root, config, cache });
     expect(run.cacheStats).toMatchObject({ hits: 0, misses: 5 });
     expect(run.report.summary.errors).toBe(1);
+  });
+
+  it('does not cache a file on which a rule crashed, so the crash shows again', async () => {
+    const flaky = defineRule<Record<string, never>>({
+      meta: { id: 'flaky', description: 'test', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check(context) {
+        if (context.text.includes('boom')) throw new Error('boom');
+      },
+    });
+    const root = makeTree({ 'a.txt': 'Calm text.\n', 'b.txt': 'It went boom.\n' });
+    const config = resolveConfig({}, { rules: new Map([[flaky.meta.id, flaky as Rule<any, any>]]) });
+    for (let run = 0; run < 2; run++) {
+      const cache = await LintCache.open(join(root, '.corpuslintcache'), config);
+      const result = await lintCorpus(['.'], { cwd: root, config, cache });
+      expect(result.crashes).toEqual(['flaky: b.txt']);
+      expect(result.cacheStats).toMatchObject(run === 0 ? { hits: 0, misses: 2 } : { hits: 1, misses: 1 });
+    }
   });
 
   it('ignores an unreadable cache file', async () => {
