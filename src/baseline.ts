@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { readDocuments, type InputOptions } from './inputs.js';
+import { ConfigError } from './rule.js';
 import { buildReport } from './report.js';
 import { writeFileAtomic } from './write.js';
 import type { Report, ReportFile, ReportMessage } from './types.js';
@@ -94,9 +95,14 @@ export async function readBaseline(path: string): Promise<Baseline> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: BASELINE_VERSION, findings: [] };
     throw error;
   }
-  const parsed = JSON.parse(source) as Baseline;
+  let parsed: Baseline | undefined;
+  try {
+    parsed = JSON.parse(source) as Baseline;
+  } catch {
+    parsed = undefined;
+  }
   if (!parsed || parsed.version !== BASELINE_VERSION || !Array.isArray(parsed.findings)) {
-    throw new Error(`${path} is not a corpus-lint baseline (expected {"version": ${BASELINE_VERSION}, "findings": [...]})`);
+    throw new ConfigError(`${path} is not a corpus-lint baseline (expected {"version": ${BASELINE_VERSION}, "findings": [...]})`);
   }
   return parsed;
 }

@@ -18,7 +18,7 @@ const USAGE = `Usage: corpus-lint [options] [paths...]
 
 Lints text corpora (files, directories, globs, .jsonl) for scraping artifacts,
 duplicates, off-topic trailers, implausible dates, inconsistent spellings and
-repeated words. With no paths, lints corpus/.
+repeated words. With no paths, lints the config's "corpus" roots, else corpus/.
 
 Options:
   -f, --format NAME[:FILE]  Output format: ${Object.keys(formatters).join(', ')} (default stylish).
@@ -135,6 +135,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     run = await runWorkflow(patterns, config, values, io);
   } catch (error) {
+    // A bad baseline file, or a file system error while writing fixes, a baseline or the cache.
+    if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
     io.stderr(`corpus-lint: ${(error as Error).message}\n`);
     return EXIT.usage;
   }

@@ -169,7 +169,7 @@ describe('--fix', () => {
   it('exits 2 from the CLI when a fix cannot be written, with the file untouched', async () => {
     const original = 'The the bank held rates.\n';
     const root = makeTree({ 'a.txt': original });
-    vi.spyOn(fsp, 'rename').mockRejectedValue(new Error('EXDEV: cross-device link not permitted'));
+    vi.spyOn(fsp, 'rename').mockRejectedValue(Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' }));
     const result = await cli(['a.txt', '--fix'], root);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('EXDEV');
