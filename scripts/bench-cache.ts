@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     await resolveInputs(['corpus'], inputOptions);
     const listing = performance.now() - at;
     at = performance.now();
-    const cache = await LintCache.open(join(dir, '.corpuslintcache'), config);
+    const cache = await LintCache.open(join(dir, '.corpuslintcache'), config, dir);
     const opening = performance.now() - at;
     at = performance.now();
     const run = await lintCorpus(['corpus'], { cwd: dir, config, cache });

@@ -51,8 +51,6 @@ interface CachedDocument {
 }
 
 interface CachedFile {
-  /** Path as reported (relative to the working directory of that run). */
-  path: string;
   size: number;
   mtimeMs: number;
   documents: CachedDocument[];
@@ -73,10 +71,13 @@ interface CacheData {
   files: Record<string, CachedFile>;
 }
 
-/** Hash of everything besides a document that decides its first-pass result: tool version, config, rule code. */
-export function configHash(config: ResolvedConfig): string {
+/**
+ * Hash of everything besides a document that decides its cached result: tool version, config, rule
+ * code, and the working directory (reported paths are relative to it).
+ */
+export function configHash(config: ResolvedConfig, cwd: string): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, tool: TOOL, extensions: config.extensions, jsonl: config.jsonl }));
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, tool: TOOL, cwd, extensions: config.extensions, jsonl: config.jsonl }));
   for (const active of config.rules) {
     // Rule code changes without a version bump during development: hash the functions' source too.
     hash.update(JSON.stringify([active.rule.meta, active.severity, active.options, String(active.rule.check), String(active.rule.complete ?? '')]));
@@ -123,8 +124,8 @@ export class LintCache {
     }
   }
 
-  /** Open the cache in `location` (a folder) for this config; an unreadable or stale cache starts empty. */
-  static async open(location: string, config: ResolvedConfig, strategy: CacheStrategy = 'metadata'): Promise<LintCache> {
+  /** Open the cache in `location` (a folder) for this config and working directory; an unreadable or stale cache starts empty. */
+  static async open(location: string, config: ResolvedConfig, cwd: string, strategy: CacheStrategy = 'metadata'): Promise<LintCache> {
     const file = join(resolve(location), CACHE_FILE);
     let previous: CacheData | undefined;
     try {
@@ -132,14 +133,14 @@ export class LintCache {
     } catch {
       previous = undefined;
     }
-    return new LintCache(file, strategy, configHash(config), previous);
+    return new LintCache(file, strategy, configHash(config, resolve(cwd)), previous);
   }
 
   /** The cached results of a whole file when its size and mtime are unchanged (metadata strategy only). */
-  unchangedFile(absolute: string, path: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
+  unchangedFile(absolute: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
     if (this.strategy !== 'metadata') return undefined;
     const cached = this.previous.files[absolute];
-    if (!cached || cached.path !== path || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
+    if (!cached || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
     if (mtimeMs >= this.previous.savedAt - RACY_MS) return undefined;
     this.stats.filesUnchanged++;
     this.stats.hits += cached.documents.length;
@@ -164,12 +165,12 @@ export class LintCache {
    * Record a file's first-pass results (call before the corpus step adds its messages,
    * or pass copies: the messages array is copied here).
    */
-  store(absolute: string, path: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
+  store(absolute: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
     const before = this.previous.files[absolute];
     const same =
-      before && before.path === path && before.size === size && before.mtimeMs === mtimeMs && before.documents.length === documents.length && before.documents.every((document, index) => document.key === documents[index].key);
+      before && before.size === size && before.mtimeMs === mtimeMs && before.documents.length === documents.length && before.documents.every((document, index) => document.key === documents[index].key);
     if (!same) this.dirty = true;
-    this.next[absolute] = { path, size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) };
+    this.next[absolute] = { size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) };
   }
 
   /** Write the cache (unless nothing changed): files seen in this run, plus earlier entries of files not seen that still exist. */

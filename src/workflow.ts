@@ -80,7 +80,7 @@ export async function runWorkflow(patterns: string[], config: ResolvedConfig, fl
       const run = await lintPaths(patterns, { cwd, config });
       return { ...run, corpus: run.report.files };
     }
-    const cache = useCache ? await LintCache.open(resolve(cwd, flags['cache-location'] ?? DEFAULT_CACHE_LOCATION), config, (flags['cache-strategy'] ?? 'metadata') as CacheStrategy) : undefined;
+    const cache = useCache ? await LintCache.open(resolve(cwd, flags['cache-location'] ?? DEFAULT_CACHE_LOCATION), config, cwd, (flags['cache-strategy'] ?? 'metadata') as CacheStrategy) : undefined;
     return lintCorpus(patterns, { cwd, config, useCorpusRoots: true, ...(cache ? { cache } : {}) });
   };
   const withBaseline = async (run: LintRun): Promise<{ report: Report; prunable: string }> => {

@@ -35,7 +35,7 @@ async function cold(root: string, patterns = ['corpus']) {
 
 async function warm(root: string, strategy: 'metadata' | 'content' = 'metadata', patterns = ['corpus']) {
   const config = configOf();
-  const cache = await LintCache.open(join(root, '.corpuslintcache'), config, strategy);
+  const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root, strategy);
   return lintCorpus(patterns, { cwd: root, config, cache });
 }
 
@@ -74,7 +74,7 @@ describe('--cache', () => {
     const again = await warm(root);
     expect(again.cacheStats).toMatchObject({ filesUnchanged: 4, hits: 5, misses: 0 });
     const config = configOf();
-    const fromCorpus = await lintCorpus(['.'], { cwd: join(root, 'corpus'), config, cache: await LintCache.open(join(root, '.corpuslintcache'), config) });
+    const fromCorpus = await lintCorpus(['.'], { cwd: join(root, 'corpus'), config, cache: await LintCache.open(join(root, '.corpuslintcache'), config, join(root, 'corpus')) });
     expect(fromCorpus.report.files.map((file) => file.path)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.jsonl', 'd.jsonl']);
     expect(fromCorpus.cacheStats).toMatchObject({ filesUnchanged: 0 });
   });
@@ -108,7 +108,7 @@ describe('--cache', () => {
     const root = makeTree(corpusFiles);
     await warm(root);
     const config = configOf({ rules: { 'repeated-words': 'error' } });
-    const cache = await LintCache.open(join(root, '.corpuslintcache'), config);
+    const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root);
     const run = await lintCorpus(['corpus'], { cwd: root, config, cache });
     expect(run.cacheStats).toMatchObject({ hits: 0, misses: 5 });
     expect(run.report.summary.errors).toBe(1);
@@ -124,7 +124,7 @@ describe('--cache', () => {
     const root = makeTree({ 'a.txt': 'Calm text.\n', 'b.txt': 'It went boom.\n' });
     const config = resolveConfig({}, { rules: new Map([[flaky.meta.id, flaky as Rule<any, any>]]) });
     for (let run = 0; run < 2; run++) {
-      const cache = await LintCache.open(join(root, '.corpuslintcache'), config);
+      const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root);
       const result = await lintCorpus(['.'], { cwd: root, config, cache });
       expect(result.crashes).toEqual(['flaky: b.txt']);
       expect(result.cacheStats).toMatchObject(run === 0 ? { hits: 0, misses: 2 } : { hits: 1, misses: 1 });
