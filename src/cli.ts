@@ -4,12 +4,12 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { lintPaths } from './engine.js';
 import { formatters, needsTexts } from './formatters/index.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
 import { loadReportTexts } from './report-texts.js';
 import { writeFileAtomic } from './write.js';
+import { checkWorkflowFlags, defaultPatterns, runWorkflow, WORKFLOW_OPTIONS, WORKFLOW_USAGE } from './workflow.js';
 import type { Report } from './types.js';
 
 /** Exit codes, as ESLint uses them. */
@@ -19,7 +19,7 @@ const USAGE = `Usage: corpus-lint [options] [paths...]
 
 Lints text corpora (files, directories, globs, .jsonl) for scraping artifacts,
 duplicates, off-topic trailers, implausible dates, inconsistent spellings and
-repeated words. With no paths, lints corpus/.
+repeated words. With no paths, lints the config's "corpus" roots, else corpus/.
 
 Options:
   -f, --format NAME[:FILE]  Output format: ${Object.keys(formatters).join(', ')} (default stylish).
@@ -30,11 +30,13 @@ Options:
       --quiet               Report errors only
       --max-warnings N      Exit 1 when there are more than N warnings (default -1: no limit)
       --color / --no-color  Force or disable colours in stylish output
+${WORKFLOW_USAGE}
   -h, --help                Show this help
   -v, --version             Show the version
 
 Exit codes: 0 no failing findings; 1 error findings or too many warnings;
-2 usage error, bad config, unreadable input path, or a failure of the tool.`;
+2 usage error, bad config, unreadable input path, or a failure of the tool.
+A breached corpus gate (config "gates") also exits 1.`;
 
 /** Streams and cwd the CLI uses; replaceable in tests. */
 export interface CliIo {
@@ -68,6 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...WORKFLOW_OPTIONS,
       },
     });
   } catch (error) {
@@ -111,6 +114,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  const workflowProblem = checkWorkflowFlags(values);
+  if (workflowProblem) {
+    io.stderr(`corpus-lint: ${workflowProblem}\n`);
+    return EXIT.usage;
+  }
+
   let config;
   try {
     config = loadConfig(io.cwd, values.config, values.rule ?? []);
@@ -122,8 +131,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const patterns = positionals.length > 0 ? positionals : ['corpus'];
-  const run = await lintPaths(patterns, { cwd: io.cwd, config });
+  const patterns = positionals.length > 0 ? positionals : defaultPatterns(config, io.cwd);
+  let run;
+  try {
+    run = await runWorkflow(patterns, config, values, io);
+  } catch (error) {
+    // A bad baseline file, or a file system error while writing fixes, a baseline or the cache.
+    if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
+    io.stderr(`corpus-lint: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
   for (const problem of run.problems) io.stderr(`corpus-lint: ${problem}\n`);
   for (const crash of run.crashes) io.stderr(`corpus-lint: rule crashed: ${crash}\n`);
 
@@ -134,12 +151,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const output of outputs) {
       const text = formatters[output.format](report, { color: output.path ? false : color, cwd: io.cwd, ...(texts ? { texts } : {}) });
       if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), text);
-      else io.stdout(text);
+      else if (run.diff === undefined) io.stdout(text);
     }
   }
+  if (run.diff !== undefined) io.stdout(run.diff);
 
   if (run.problems.length > 0 || run.crashes.length > 0) return EXIT.usage;
-  if (report.summary.errors > 0) return EXIT.findings;
+  if (report.summary.errors > 0 || run.gateFailed) return EXIT.findings;
   if (maxWarnings >= 0 && report.summary.warnings > maxWarnings) {
     io.stderr(`corpus-lint found too many warnings (${report.summary.warnings}, maximum: ${maxWarnings})\n`);
     return EXIT.findings;

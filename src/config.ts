@@ -14,7 +14,19 @@ export interface UserConfig {
   extensions?: string[];
   ignore?: string[];
   jsonl?: Partial<JsonlFields>;
+  corpus?: string[];
+  gates?: { maxDuplicateDocumentRate?: number; maxArtifactDocumentRate?: number; rules?: CorpusGate[] };
+  fixableNames?: string[];
 }
+
+/** A corpus gate: at most `maxDocumentRate` of the documents may have a finding of `rule`. */
+export interface CorpusGate {
+  rule: string;
+  maxDocumentRate: number;
+}
+
+/** Rules behind the gate shorthands. */
+export const GATE_SHORTHANDS = { maxDuplicateDocumentRate: 'duplicate-passage', maxArtifactDocumentRate: 'scraping-artifact' } as const;
 
 /** A rule switched on, with its severity and validated options. */
 export interface ActiveRule {
@@ -31,6 +43,12 @@ export interface ResolvedConfig {
   extensions: string[];
   ignore: string[];
   jsonl: JsonlFields;
+  /** Corpus roots that always take part in the corpus step. */
+  corpus: string[];
+  /** Corpus gates, shorthands expanded. */
+  gates: CorpusGate[];
+  /** Canonical names --fix may write over a variant spelling. */
+  fixableNames: string[];
 }
 
 const validateConfig = createAjv().compile(readPackageJson('src/config.schema.json') as object);
@@ -106,7 +124,19 @@ export function resolveConfig(
     extensions: user.extensions ?? ['txt', 'md', 'jsonl'],
     ignore: user.ignore ?? [],
     jsonl: { text: 'text', id: 'id', date: 'date', ...user.jsonl },
+    corpus: user.corpus ?? [],
+    gates: expandGates(user.gates),
+    fixableNames: user.fixableNames ?? [],
   };
+}
+
+function expandGates(gates: UserConfig['gates'] = {}): CorpusGate[] {
+  const expanded: CorpusGate[] = [];
+  for (const [key, rule] of Object.entries(GATE_SHORTHANDS)) {
+    const limit = gates[key as keyof typeof GATE_SHORTHANDS];
+    if (limit !== undefined) expanded.push({ rule, maxDocumentRate: limit });
+  }
+  return [...expanded, ...(gates.rules ?? [])];
 }
 
 /** Load the config: an explicit file, else `.corpuslintrc.json` found upward from `cwd`, else defaults. */

@@ -1,0 +1,152 @@
+import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig, type UserConfig } from '../src/config.js';
+import { LintCache } from '../src/cache.js';
+import { defineRule } from '../src/rule.js';
+import { lintCorpus } from '../src/incremental.js';
+import type { Rule } from '../src/types.js';
+import repeatedWords from '../rules/repeated-words.js';
+import sameOpening from './helpers/same-opening-rule.js';
+import { makeTree } from './helpers/cli.js';
+
+const rules = new Map<string, Rule<any, any>>([sameOpening, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]));
+const configOf = (user: UserConfig = {}) => resolveConfig(user, { rules });
+
+const opening = 'Shares in the carmaker fell sharply after the recall was announced.';
+const corpusFiles = {
+  'corpus/a.txt': `${opening}\nAnalysts expect further losses.\n`,
+  'corpus/b.txt': 'The storm closed two ports on the northern coast.\nPower was cut to thousands.\n',
+  'corpus/c.txt': `${opening}\nThe company said said it would respond.\n`,
+  'corpus/d.jsonl': [
+    JSON.stringify({ id: 'd1', text: 'Voters head to the polls on Sunday in a tight race.\nTurnout is expected to be high.' }),
+    JSON.stringify({ id: 'd2', text: `${opening}\nA third copy of the opening.` }),
+  ].join('\n') + '\n',
+};
+
+/** What a run found, without volatile fields: path (and record) to rule, span and related paths. */
+function findings(files: { path: string; id?: string; messages: { ruleId: string; start: number; end: number; related?: { path: string }[] }[] }[]) {
+  return files.map((file) => [file.path + (file.id ? `#${file.id}` : ''), file.messages.map((m) => `${m.ruleId} ${m.start}-${m.end} ${m.related?.map((r) => r.path).join(',') ?? ''}`)]);
+}
+
+async function cold(root: string, patterns = ['corpus']) {
+  return lintCorpus(patterns, { cwd: root, config: configOf() });
+}
+
+async function warm(root: string, strategy: 'metadata' | 'content' = 'metadata', patterns = ['corpus']) {
+  const config = configOf();
+  const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root, strategy);
+  return lintCorpus(patterns, { cwd: root, config, cache });
+}
+
+describe('--cache', () => {
+  for (const strategy of ['metadata', 'content'] as const) {
+    it(`gives a cold run's findings after documents change, appear, disappear and are renamed (${strategy})`, async () => {
+      const root = makeTree(corpusFiles);
+      const first = await warm(root, strategy);
+      expect(first.cacheStats).toMatchObject({ hits: 0, misses: 5 });
+      expect(findings(first.report.files)).toEqual(findings((await cold(root)).report.files));
+
+      const again = await warm(root, strategy);
+      expect(again.cacheStats).toMatchObject({ hits: 5, misses: 0 });
+      expect(again.report).toEqual(first.report);
+
+      // Change: b now shares the opening; a new document; c deleted; a renamed.
+      writeFileSync(join(root, 'corpus/b.txt'), `${opening}\nA different body that is longer than before.\n`);
+      writeFileSync(join(root, 'corpus/e.txt'), 'Fresh reporting on the the harbour.\n');
+      rmSync(join(root, 'corpus/c.txt'));
+      renameSync(join(root, 'corpus/a.txt'), join(root, 'corpus/z.txt'));
+      const changed = await warm(root, strategy);
+      const expected = await cold(root);
+      expect(findings(changed.report.files)).toEqual(findings(expected.report.files));
+      expect(changed.report).toEqual(expected.report);
+      expect(changed.cacheStats!.misses).toBe(3);
+      expect(findings(changed.report.files).find(([path]) => path === 'corpus/b.txt')![1]).toEqual([]);
+      expect(findings(changed.report.files).find(([path]) => path === 'corpus/z.txt')![1]).toEqual([expect.stringMatching(/^same-opening 0-67 corpus\/b\.txt$/)]);
+    });
+  }
+
+  it('does not read files whose size and mtime are unchanged (metadata), but reports their paths as seen from the cwd', async () => {
+    const root = makeTree(corpusFiles);
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (const path of Object.keys(corpusFiles)) utimesSync(join(root, path), old, old);
+    await warm(root);
+    const again = await warm(root);
+    expect(again.cacheStats).toMatchObject({ filesUnchanged: 4, hits: 5, misses: 0 });
+    const config = configOf();
+    const fromCorpus = await lintCorpus(['.'], { cwd: join(root, 'corpus'), config, cache: await LintCache.open(join(root, '.corpuslintcache'), config, join(root, 'corpus')) });
+    expect(fromCorpus.report.files.map((file) => file.path)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.jsonl', 'd.jsonl']);
+    expect(fromCorpus.cacheStats).toMatchObject({ filesUnchanged: 0 });
+  });
+
+  it('hashes a file changed within the mtime tick of the last cache write (racily clean), even with the metadata strategy', async () => {
+    const root = makeTree(corpusFiles);
+    const path = join(root, 'corpus/b.txt');
+    const recent = new Date();
+    utimesSync(path, recent, recent);
+    await warm(root);
+    writeFileSync(path, 'The storm closed two ports on the northern coast.\nPower was cut to thousands.\n'.replace('two ports', 'six ports'));
+    utimesSync(path, recent, recent);
+    const run = await warm(root);
+    expect(run.cacheStats).toMatchObject({ misses: 1 });
+  });
+
+  it('notices a change of the same size and mtime with the content strategy', async () => {
+    const root = makeTree(corpusFiles);
+    await warm(root, 'content');
+    const path = join(root, 'corpus/b.txt');
+    const before = new Date('2024-01-01T00:00:00Z');
+    utimesSync(path, before, before);
+    await warm(root, 'content');
+    writeFileSync(path, 'The storm closed two ports on the northern coast.\nPower was cut to thousands.\n'.replace('two ports', 'six ports'));
+    utimesSync(path, before, before);
+    const run = await warm(root, 'content');
+    expect(run.cacheStats).toMatchObject({ misses: 1 });
+  });
+
+  it('starts afresh when the config changes', async () => {
+    const root = makeTree(corpusFiles);
+    await warm(root);
+    const config = configOf({ rules: { 'repeated-words': 'error' } });
+    const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root);
+    const run = await lintCorpus(['corpus'], { cwd: root, config, cache });
+    expect(run.cacheStats).toMatchObject({ hits: 0, misses: 5 });
+    expect(run.report.summary.errors).toBe(1);
+  });
+
+  it('does not cache a file on which a rule crashed, so the crash shows again', async () => {
+    const flaky = defineRule<Record<string, never>>({
+      meta: { id: 'flaky', description: 'test', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check(context) {
+        if (context.text.includes('boom')) throw new Error('boom');
+      },
+    });
+    const root = makeTree({ 'a.txt': 'Calm text.\n', 'b.txt': 'It went boom.\n' });
+    const config = resolveConfig({}, { rules: new Map([[flaky.meta.id, flaky as Rule<any, any>]]) });
+    for (let run = 0; run < 2; run++) {
+      const cache = await LintCache.open(join(root, '.corpuslintcache'), config, root);
+      const result = await lintCorpus(['.'], { cwd: root, config, cache });
+      expect(result.crashes).toEqual(['flaky: b.txt']);
+      expect(result.cacheStats).toMatchObject(run === 0 ? { hits: 0, misses: 2 } : { hits: 1, misses: 1 });
+    }
+  });
+
+  it('ignores an unreadable cache file', async () => {
+    const root = makeTree({ ...corpusFiles, '.corpuslintcache/cache.v8': 'not a cache' });
+    const run = await warm(root);
+    expect(run.cacheStats).toMatchObject({ hits: 0, misses: 5 });
+  });
+});
+
+describe('corpus roots', () => {
+  it('checks named files against the whole corpus and reports only them', async () => {
+    const root = makeTree({ ...corpusFiles, '.corpuslintrc.json': '{}' });
+    const config = resolveConfig({ corpus: ['corpus/'] }, { rules, path: join(root, '.corpuslintrc.json') });
+    const run = await lintCorpus(['corpus/c.txt'], { cwd: root, config, useCorpusRoots: true });
+    expect(run.report.files.map((file) => file.path)).toEqual(['corpus/c.txt']);
+    expect(findings(run.report.files)).toEqual([['corpus/c.txt', ['same-opening 0-67 corpus/a.txt', 'repeated-words 80-89 ']]]);
+    expect(run.corpus).toHaveLength(5);
+    const alone = await lintCorpus(['corpus/c.txt'], { cwd: root, config: configOf() });
+    expect(findings(alone.report.files)).toEqual([['corpus/c.txt', ['repeated-words 80-89 ']]]);
+  });
+});
