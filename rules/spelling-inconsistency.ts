@@ -111,8 +111,17 @@ function contextOf(a: { givens: Set<string>; nexts: Set<string> }, b: { givens: 
 function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settings): { minority: FormInfo; canonical: FormInfo } | undefined {
   const { shared, conflict } = contextOf(a, b);
   if (conflict && kind !== 'diacritics') return undefined;
+  // "Jumardi Jukardi": a given name and the surname after it are two names, however alike.
+  const keyA = keyOf(a.form, settings);
+  const keyB = keyOf(b.form, settings);
+  if (a.nexts.has(keyB) || b.nexts.has(keyA) || a.givens.has(keyB) || b.givens.has(keyA)) return undefined;
+  // "Carson Mell" / "Ben Carlson": one used only as a given name, the other only as a surname.
+  const givenOnly = (x: FormInfo) => x.nexts.size > 0 && x.givens.size === 0;
+  const surnameOnly = (x: FormInfo) => x.givens.size > 0 && x.nexts.size === 0;
+  if ((givenOnly(a) && surnameOnly(b)) || (givenOnly(b) && surnameOnly(a))) return undefined;
   const order = (x: FormInfo, y: FormInfo): number =>
     Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
+    Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
     y.occurrences.length - x.occurrences.length ||
     (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
     // A full name ("Thierry Burkhard") is the careful spelling; a bare or titled one ("General Bukhard") the suspect.
@@ -134,6 +143,13 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
   return { minority, canonical };
 }
 
+// An English word before a name is a given name only when short ("Mike", "Mark") and not the sentence's first word
+// ("The", "Undersecretary" and "French" are not).
+function isGivenName(word: string, startsSentence: boolean): boolean {
+  const lower = word.toLowerCase();
+  return !isEnglishWord(lower) || (!startsSentence && lower.length <= 5);
+}
+
 function isNameForm(occurrences: NameOccurrence[], fold: string): boolean {
   // A word seen only at sentence starts is a name only if it is no ordinary English word ("Then", "General").
   return occurrences.some((occurrence) => !occurrence.sentenceStart) || !isEnglishWord(fold);
@@ -150,7 +166,7 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
       const previous = occurrence.previous;
       if (previous !== undefined) {
         if (settings.titles.has(previous)) info.hasTitle = true;
-        else if (!(occurrence.previousStartsSentence && isEnglishWord(previous.toLowerCase()))) info.givens.add(keyOf(previous, settings));
+        else if (isGivenName(previous, occurrence.previousStartsSentence === true)) info.givens.add(keyOf(previous, settings));
       }
       if (occurrence.next !== undefined && !settings.titles.has(occurrence.next)) info.nexts.add(keyOf(occurrence.next, settings));
     }
@@ -279,7 +295,8 @@ export default defineRule<Options, CorpusData>({
     }
     if (!context.options.corpus) return;
     return infos.map((info): FormRecord => {
-      const given = info.occurrences.find((occurrence) => occurrence.previous && !settings.titles.has(occurrence.previous))?.previous ?? '';
+      const given =
+        info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
       const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
       return [info.form, info.occurrences.length, info.occurrences[0].start, info.givens.size ? given : '', next, best.has(info) ? 1 : 0];
     });
@@ -332,6 +349,7 @@ export default defineRule<Options, CorpusData>({
     };
     const rank = (x: FormStats, y: FormStats, kind: VariantKind): number =>
       Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
+      Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
       y.votes - x.votes ||
       (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
       y.total - x.total ||
@@ -346,6 +364,8 @@ export default defineRule<Options, CorpusData>({
         if (canonical.votes < variant.votes) continue;
         if (!intersects(canonical.contexts, variant.contexts)) continue;
         if (isEnglishWord(canonical.fold) || isEnglishWord(variant.fold)) continue;
+        // Across documents a typo is believed only of a rare spelling with the same first letter (not Karnes/Barnes).
+        if (kind === 'typo' && (variant.votes > 2 || variant.fold[0] !== canonical.fold[0] || canonical.votes < 2 * variant.votes)) continue;
       }
       const previous = canonicalOf.get(variant);
       if (!previous || rank(canonical, previous.canonical, kind) < 0) canonicalOf.set(variant, { canonical, kind });

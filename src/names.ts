@@ -39,6 +39,7 @@ export interface NameScan {
 const wordPattern = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/gu;
 const possessive = /['’]s$/u;
 const hasLower = /\p{Ll}/u;
+const handleMark = /[@#_/\\\p{N}]/u;
 const upperFirst = /^\p{Lu}/u;
 const nonLatinLetter = /[^\p{Script=Latin}\p{M}'’]/u;
 const latinLetter = /\p{Script=Latin}/u;
@@ -78,7 +79,9 @@ export function scanNames(text: string, homoglyphs: Record<string, string>): Nam
       const mixed = mixedScriptWord(word, start, homoglyphs);
       if (mixed) mixedScript.push(mixed);
     }
-    if (word.length < 2 || !upperFirst.test(word) || !hasLower.test(word)) {
+    // Handles, hashtags and URL parts (@JTimberlake, #PulangMengundi, SarahO_Connell) are not prose names.
+    const before = start > 0 ? text[start - 1] : '';
+    if (word.length < 2 || !upperFirst.test(word) || !hasLower.test(word) || handleMark.test(before)) {
       last = undefined;
       continue;
     }
