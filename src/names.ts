@@ -201,10 +201,17 @@ export function variantKind(a: string, b: string, test: VariantTest): VariantKin
     return 'transliteration';
   }
   if (shorter < test.minLength) return undefined;
-  // An ending that differs is an inflection or a derivation (Russia/Russians, Ukraine/Ukrainian, Sweden/Swedes).
-  if (commonPrefix(foldA, foldB) >= shorter - 2) return undefined;
+  // An ending that differs is an inflection or a derivation (Russia/Russians, Ukraine/Ukrainian, Sweden/Swedes);
+  // a change just before a shared ending is not (Vandermolen/Vandermollen).
+  if (commonPrefix(foldA, foldB) >= shorter - 2 && commonSuffix(foldA, foldB) < 2) return undefined;
   const allowed = shorter >= 10 ? 2 : 1;
   return distance(foldA, foldB) <= allowed ? 'typo' : undefined;
+}
+
+function commonSuffix(a: string, b: string): number {
+  let at = 0;
+  while (at < a.length && at < b.length && a[a.length - 1 - at] === b[b.length - 1 - at]) at++;
+  return at;
 }
 
 let dictionary: Set<string> | undefined;
