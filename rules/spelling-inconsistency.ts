@@ -5,6 +5,7 @@ import {
   deletionKeys,
   foldName,
   isEnglishWord,
+  memoize,
   pairKey,
   scanNames,
   transliterationKey,
@@ -51,6 +52,8 @@ if (!validateData(data)) throw new Error(`Invalid ${dataFile}: ${formatAjvErrors
 interface Settings extends VariantTest {
   titles: Set<string>;
   preferred: Map<string, string>;
+  /** Folded name to its transliteration key, memoised. */
+  nameKey: (name: string) => string;
 }
 
 const settingsCache = new WeakMap<Options, Settings>();
@@ -59,9 +62,11 @@ function settingsFor(options: Options): Settings {
   let settings = settingsCache.get(options);
   if (settings) return settings;
   const fold = (name: string) => foldName(name, data.homoglyphs);
+  const transliteration = compileTransliteration(data.transliteration);
   settings = {
+    nameKey: memoize((name) => transliterationKey(fold(name), transliteration)),
     homoglyphs: data.homoglyphs,
-    transliteration: compileTransliteration(data.transliteration),
+    transliteration,
     minLength: options.minLength,
     distinct: new Set([...data.distinct, ...options.distinct].map(([a, b]) => pairKey(fold(a), fold(b)))),
     places: new Set(data.places.map(fold)),
@@ -85,7 +90,7 @@ interface FormInfo {
 }
 
 function keyOf(name: string, settings: Settings): string {
-  return transliterationKey(foldName(name, settings.homoglyphs), settings.transliteration);
+  return settings.nameKey(name);
 }
 
 function intersects(a: Set<string>, b: Set<string>): boolean {
@@ -179,7 +184,7 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
 function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] {
   const buckets = new Map<string, number[]>();
   items.forEach((item, index) => {
-    for (const key of new Set(keysOf(item))) {
+    for (const key of keysOf(item)) {
       let bucket = buckets.get(key);
       if (!bucket) buckets.set(key, (bucket = []));
       bucket.push(index);
@@ -190,6 +195,7 @@ function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] 
   for (const bucket of buckets.values()) {
     for (let i = 0; i < bucket.length; i++) {
       for (let j = i + 1; j < bucket.length; j++) {
+        if (bucket[i] === bucket[j]) continue;
         const id = bucket[i] * items.length + bucket[j];
         if (seen.has(id)) continue;
         seen.add(id);
@@ -200,8 +206,8 @@ function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] 
   return pairs;
 }
 
-function blockingKeys(fold: string, settings: Settings): string[] {
-  const keys = [`f:${fold}`, `t:${transliterationKey(fold, settings.transliteration)}`];
+function blockingKeys(form: string, fold: string, settings: Settings): string[] {
+  const keys = [`f:${fold}`, `t:${keyOf(form, settings)}`];
   if (fold.length >= settings.minLength) for (const key of deletionKeys(fold)) keys.push(`d:${key}`);
   return keys;
 }
@@ -268,7 +274,7 @@ export default defineRule<Options, CorpusData>({
     }
     const infos = collectForms(scan.forms, mixedForms, settings);
     const best = new Map<FormInfo, { canonical: FormInfo; kind: VariantKind }>();
-    for (const [a, b] of candidatePairs(infos, (info) => blockingKeys(info.fold, settings))) {
+    for (const [a, b] of candidatePairs(infos, (info) => blockingKeys(info.form, info.fold, settings))) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const judged = judgePair(a, b, kind, settings);
@@ -341,7 +347,7 @@ export default defineRule<Options, CorpusData>({
     const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
     // Across documents a typo needs a shared given name or neighbour, so its blocking key carries one.
     const keysOf = (s: FormStats): string[] => {
-      const keys = [`f:${s.fold}`, `t:${transliterationKey(s.fold, settings.transliteration)}`];
+      const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
       if (s.fold.length >= settings.minLength) {
         for (const context of s.contexts) for (const key of deletionKeys(s.fold)) keys.push(`d:${context}|${key}`);
       }

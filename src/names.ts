@@ -36,12 +36,16 @@ export interface NameScan {
 // A Unicode-aware token scan over the raw text instead of ctx.tree: names need only words, their
 // capitals and what stands before them, and a retext-english parse of every document would cost
 // ~25x more (issue 8). Apostrophes join "O'Brien" and "Ukraine's"; hyphens split "Verney-Carron".
-const wordPattern = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/gu;
+const capitalisedPattern = /(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)*/gu;
+// Mixed-script words are looked for only in texts with a Cyrillic or Greek letter at all.
+const lookAlikeScript = /[\u0370-\u03ff\u0400-\u052f]/;
+const foreignWordPattern = /[\p{L}\p{M}'’]*[\u0370-\u03ff\u0400-\u052f][\p{L}\p{M}'’]*/gu;
 const possessive = /['’]s$/u;
 const hasLower = /\p{Ll}/u;
-const handleMark = /[@#_/\\\p{N}]/u;
-const upperFirst = /^\p{Lu}/u;
-const nonLatinLetter = /[^\p{Script=Latin}\p{M}'’]/u;
+// @, #, _, /, \ and digits before a word: a handle, hashtag or URL part.
+function isHandleMark(code: number): boolean {
+  return code === 64 || code === 35 || code === 95 || code === 47 || code === 92 || (code >= 48 && code <= 57);
+}
 const latinLetter = /\p{Script=Latin}/u;
 // Characters that may stand between a sentence end and the next word: quotes, brackets, dashes, bullets.
 const openers = new Set([...' \t\u00a0"“”‘’\'«»([{—–-*•·']);
@@ -68,26 +72,31 @@ function scriptOf(letter: string): string {
 export function scanNames(text: string, homoglyphs: Record<string, string>): NameScan {
   const forms = new Map<string, NameOccurrence[]>();
   const mixedScript: MixedScriptWord[] = [];
+  if (lookAlikeScript.test(text)) {
+    for (const match of text.matchAll(foreignWordPattern)) {
+      const word = match[0].replace(possessive, '');
+      if (!latinLetter.test(word)) continue;
+      const mixed = mixedScriptWord(word, match.index, homoglyphs);
+      if (mixed) mixedScript.push(mixed);
+    }
+  }
   let last: { form: string; end: number; occurrence: NameOccurrence } | undefined;
-  for (const match of text.matchAll(wordPattern)) {
+  for (const match of text.matchAll(capitalisedPattern)) {
     let word = match[0];
     const start = match.index;
     const owner = possessive.test(word) && word.length > 3;
     if (owner) word = word.slice(0, -2);
     const end = start + word.length;
-    if (nonLatinLetter.test(word) && latinLetter.test(word)) {
-      const mixed = mixedScriptWord(word, start, homoglyphs);
-      if (mixed) mixedScript.push(mixed);
-    }
     // Handles, hashtags and URL parts (@JTimberlake, #PulangMengundi, SarahO_Connell) are not prose names.
-    const before = start > 0 ? text[start - 1] : '';
-    if (word.length < 2 || !upperFirst.test(word) || !hasLower.test(word) || handleMark.test(before)) {
+    const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+    const second = word.charCodeAt(1);
+    const lowerSecond = second >= 97 && second <= 122;
+    if (word.length < 2 || (!lowerSecond && !hasLower.test(word)) || isHandleMark(before)) {
       last = undefined;
       continue;
     }
     const occurrence: NameOccurrence = { start, end, sentenceStart: startsSentence(text, start) };
-    const between = last ? text.slice(last.end, start) : '';
-    if (last && (between === ' ' || between === '\u00a0')) {
+    if (last && end - start > 0 && (start - last.end === 1) && (text[last.end] === ' ' || text[last.end] === '\u00a0')) {
       occurrence.previous = last.form;
       if (last.occurrence.sentenceStart) occurrence.previousStartsSentence = true;
       last.occurrence.next = word;
@@ -125,10 +134,24 @@ function mixedScriptWord(word: string, start: number, homoglyphs: Record<string,
 
 /** Lower-case ASCII spelling of a name: look-alike letters mapped, diacritics dropped. */
 export function foldName(name: string, homoglyphs: Record<string, string>): string {
-  if (/^[A-Za-z'’]+$/.test(name)) return name.toLowerCase().replace(/['’]/g, '');
+  if (/^[A-Za-z]+$/.test(name)) return name.toLowerCase();
   let mapped = '';
   for (const char of name) mapped += homoglyphs[char] ?? char;
   return anyAscii(mapped).toLowerCase().replace(/[^a-z]/g, '');
+}
+
+/** A memo of a string function, emptied when it grows past `limit` entries (names repeat across a corpus). */
+export function memoize(compute: (value: string) => string, limit = 200_000): (value: string) => string {
+  const cache = new Map<string, string>();
+  return (value) => {
+    let result = cache.get(value);
+    if (result === undefined) {
+      if (cache.size >= limit) cache.clear();
+      result = compute(value);
+      cache.set(value, result);
+    }
+    return result;
+  };
 }
 
 /** Compiled transliteration rewrites: `[pattern, replacement]` applied in order. */
