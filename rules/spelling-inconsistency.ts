@@ -35,6 +35,7 @@ interface RuleData {
   titles: string[];
   distinct: [string, string][];
   places: string[];
+  calendar: string[];
 }
 
 /**
@@ -69,7 +70,7 @@ function settingsFor(options: Options): Settings {
     transliteration,
     minLength: options.minLength,
     distinct: new Set([...data.distinct, ...options.distinct].map(([a, b]) => pairKey(fold(a), fold(b)))),
-    places: new Set(data.places.map(fold)),
+    places: new Set([...data.places, ...data.calendar].map(fold)),
     titles: new Set([...data.titles, ...options.titles]),
     preferred: new Map(options.preferred.map((name) => [name, name])),
   };
@@ -128,6 +129,8 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
     Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
     Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
     y.occurrences.length - x.occurrences.length ||
+    // On a tie an English word beats its look-alike (American/Amerian).
+    Number(isEnglishWord(y.fold)) - Number(isEnglishWord(x.fold)) ||
     (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
     // A full name ("Thierry Burkhard") is the careful spelling; a bare or titled one ("General Bukhard") the suspect.
     Number(y.givens.size > 0) - Number(x.givens.size > 0) ||
@@ -141,6 +144,10 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
   if (kind === 'typo') {
     // Two spellings each used three times or more are two names (Hanson / Hansen), unless one person wears both.
     if (minority.occurrences.length >= 3 && !shared) return undefined;
+    // A slip rarely hits the first letter: Ronald/Donald, Luganda/Uganda are two names unless context joins them.
+    if (minority.fold[0] !== canonical.fold[0] && !shared) return undefined;
+    // A person's name (after a title or a given name) is not a misspelt place or day (Munday / Monday).
+    if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.givens.size > 0)) return undefined;
     const rarer = minority.occurrences.length < canonical.occurrences.length;
     const introduced = canonical.givens.size > 0 && minority.givens.size === 0;
     if (!shared && !rarer && !introduced) return undefined;
