@@ -36,6 +36,7 @@ interface RuleData {
   distinct: [string, string][];
   places: string[];
   calendar: string[];
+  distinctPrefixes: [string, string][];
 }
 
 /**
@@ -71,6 +72,7 @@ function settingsFor(options: Options): Settings {
     minLength: options.minLength,
     distinct: new Set([...data.distinct, ...options.distinct].map(([a, b]) => pairKey(fold(a), fold(b)))),
     places: new Set([...data.places, ...data.calendar].map(fold)),
+    distinctPrefixes: data.distinctPrefixes,
     titles: new Set([...data.titles, ...options.titles]),
     preferred: new Map(options.preferred.map((name) => [name, name])),
   };
@@ -141,13 +143,15 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
   const englishCanonical = isEnglishWord(canonical.fold);
   if (englishMinority && englishCanonical) return undefined;
   if ((englishMinority || englishCanonical) && !shared) return undefined;
+  // A name (after a title or a given name, or before another name) is not a misspelt place or day
+  // (Judge Munday / Monday, the 6. Juli Banken / July).
+  if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.givens.size > 0 || minority.nexts.size > 0)) return undefined;
   if (kind === 'typo') {
     // Two spellings each used three times or more are two names (Hanson / Hansen), unless one person wears both.
     if (minority.occurrences.length >= 3 && !shared) return undefined;
     // A slip rarely hits the first letter: Ronald/Donald, Luganda/Uganda are two names unless context joins them.
     if (minority.fold[0] !== canonical.fold[0] && !shared) return undefined;
-    // A person's name (after a title or a given name) is not a misspelt place or day (Munday / Monday).
-    if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.givens.size > 0)) return undefined;
+
     const rarer = minority.occurrences.length < canonical.occurrences.length;
     const introduced = canonical.givens.size > 0 && minority.givens.size === 0;
     if (!shared && !rarer && !introduced) return undefined;

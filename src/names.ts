@@ -188,6 +188,8 @@ export interface VariantTest {
   distinct: Set<string>;
   /** Folded places: two places are never variants of each other. */
   places: Set<string>;
+  /** Beginnings that make different names (`mac`/`mc`: MacDonald/McDonald). */
+  distinctPrefixes: [string, string][];
 }
 
 /** Sorted `a|b` key of a pair of folded names. */
@@ -219,16 +221,31 @@ export function variantKind(a: string, b: string, test: VariantTest): VariantKin
   }
   if (test.distinct.has(pairKey(foldA, foldB))) return undefined;
   if (test.places.has(foldA) && test.places.has(foldB)) return undefined;
+  for (const [one, other] of test.distinctPrefixes) {
+    const [x, y] = foldA.startsWith(one) ? [foldA, foldB] : [foldB, foldA];
+    if (x.startsWith(one) && y.startsWith(other) && x.slice(one.length) === y.slice(other.length)) return undefined;
+  }
   const shorter = Math.min(foldA.length, foldB.length);
   if (shorter >= 4 && transliterationKey(foldA, test.transliteration) === transliterationKey(foldB, test.transliteration)) {
     return 'transliteration';
   }
   if (shorter < test.minLength) return undefined;
-  // An ending that differs is an inflection or a derivation (Russia/Russians, Ukraine/Ukrainian, Sweden/Swedes);
-  // a change just before a shared ending is not (Vandermolen/Vandermollen).
-  if (commonPrefix(foldA, foldB) >= shorter - 2 && commonSuffix(foldA, foldB) < 2) return undefined;
+  // An ending that differs is an inflection or a derivation (Russia/Russians, Ukraine/Ukrainian, Sweden/Swedes,
+  // Salvadorian/Salvadorans); a change just before a shared ending is not (Vandermolen/Vandermollen).
+  if (endingDiffers(foldA, foldB) || derivationStem(foldA) === derivationStem(foldB)) return undefined;
   const allowed = shorter >= 10 ? 2 : 1;
   return distance(foldA, foldB) <= allowed ? 'typo' : undefined;
+}
+
+// Demonym and plural endings: Salvadorian and Salvadorans share the stem "salvador".
+const derivationEnding = /(?:ians|ian|ans|an|ese|ish|es|s)$/;
+
+function derivationStem(folded: string): string {
+  return folded.length > 5 ? folded.replace(derivationEnding, '') : folded;
+}
+
+function endingDiffers(a: string, b: string): boolean {
+  return commonPrefix(a, b) >= Math.min(a.length, b.length) - 2 && commonSuffix(a, b) < 2;
 }
 
 function commonSuffix(a: string, b: string): number {
