@@ -311,7 +311,9 @@ export default defineRule<Options, CorpusData>({
       }
     }
     if (!context.options.corpus) return;
-    return infos.map((info): FormRecord => {
+    // English words never pair across documents (see complete), so they are not sent: a smaller corpus pass.
+    const sent = infos.filter((info) => info.fold.length >= 4 && (!isEnglishWord(info.fold) || settings.preferred.size > 0));
+    return sent.map((info): FormRecord => {
       const given =
         info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
       const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';

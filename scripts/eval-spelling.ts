@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     const records = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { text: string });
     let bytes = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const run = await lintPaths([path], { cwd: shared, config, onDocument: (_result, size) => (bytes += size) });
+    const cpuSeconds = process.cpuUsage(cpu).user / 1e6;
     const seconds = (performance.now() - started) / 1000;
     const found: { message: ReportMessage; record: number }[] = [];
     run.report.files.forEach((file) => {
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
       const key = `${message.messageId}/${message.kind}`;
       byKind.set(key, (byKind.get(key) ?? 0) + 1);
     }
-    console.log(`\n== ${relative}: ${documents} documents, ${found.length} findings = ${((found.length / documents) * 1000).toFixed(1)} per 1,000 documents; ${(bytes / 1e6 / seconds).toFixed(1)} MB/s (${seconds.toFixed(1)} s)`);
+    console.log(`\n== ${relative}: ${documents} documents, ${found.length} findings = ${((found.length / documents) * 1000).toFixed(1)} per 1,000 documents; ${(bytes / 1e6 / seconds).toFixed(1)} MB/s wall (${seconds.toFixed(1)} s), ${(bytes / 1e6 / cpuSeconds).toFixed(1)} MB/s CPU, reading and parsing JSONL included`);
     console.log([...byKind].map(([key, count]) => `${key}: ${count}`).join(', '));
     const pick = random(7);
     const pool = [...found];
