@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import rule from '../rules/spelling-inconsistency.js';
 import { compileTransliteration, deletionKeys, foldName, scanNames, transliterationKey, variantKind } from '../src/names.js';
 import { readPackageJson } from '../src/schema.js';
-import { testRule } from './helpers/rule-tester.js';
+import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
 const data = readPackageJson<{ homoglyphs: Record<string, string>; transliteration: [string, string][] }>('rules/spelling-inconsistency.data.json');
 const transliteration = compileTransliteration(data.transliteration);
@@ -107,6 +107,31 @@ describe('spelling-inconsistency', () => {
           errors: [[], [], [{ messageId: 'corpusVariant', text: 'Zelenskyy', expected: ['Zelensky'], column: 11, related: ['Zelensky', 'Zelensky'] }]],
         },
       ],
+    });
+  });
+
+  it('flags look-alike letters in any Latin word, but not units or Greek text', async () => {
+    await testRule(rule, {
+      valid: ['The particles measured 5 μm across.', 'The motto read καλημέρα in Greek letters.'],
+      invalid: [
+        {
+          documents: 'The annual rеport was published on Friday.',
+          errors: [{ messageId: 'mixedScript', text: 'rеport', expected: ['report'], kind: 'mixed-script' }],
+        },
+      ],
+    });
+  });
+
+  it('offers a fix that restores the accents of a diacritics variant', async () => {
+    const [result] = await lintWithRule(rule, 'Minister Joaquim Brandão spoke. Brandão left. Joaquim Brandao stayed.');
+    const [message] = result.messages;
+    expect(message.fix).toEqual({ start: message.start, end: message.end, text: 'Brandão' });
+  });
+
+  it('does not pair spellings across documents without a shared name', async () => {
+    await testRule(rule, {
+      valid: [[{ text: 'President Volodymyr Zelenskyy spoke. Zelenskyy left.' }, { text: 'Zelensky arrived. Zelensky left. Zelensky spoke.' }]],
+      invalid: [],
     });
   });
 });
