@@ -52,6 +52,7 @@ const validateData = createAjv().compile(readPackageJson('rules/spelling-inconsi
 if (!validateData(data)) throw new Error(`Invalid ${dataFile}: ${formatAjvErrors(validateData.errors, 'data')}`);
 
 interface Settings extends VariantTest {
+  fold: (name: string) => string;
   titles: Set<string>;
   preferred: Map<string, string>;
   /** Folded name to its transliteration key, memoised. */
@@ -63,10 +64,13 @@ const settingsCache = new WeakMap<Options, Settings>();
 function settingsFor(options: Options): Settings {
   let settings = settingsCache.get(options);
   if (settings) return settings;
-  const fold = (name: string) => foldName(name, data.homoglyphs);
+  const fold = memoize((name) => foldName(name, data.homoglyphs));
   const transliteration = compileTransliteration(data.transliteration);
+  const nameKey = memoize((name) => transliterationKey(fold(name), transliteration));
   settings = {
-    nameKey: memoize((name) => transliterationKey(fold(name), transliteration)),
+    fold,
+    key: nameKey,
+    nameKey,
     homoglyphs: data.homoglyphs,
     transliteration,
     minLength: options.minLength,
@@ -96,10 +100,12 @@ function keyOf(name: string, settings: Settings): string {
   return settings.nameKey(name);
 }
 
-function intersects(a: Set<string>, b: Set<string>): boolean {
-  for (const value of a) if (b.has(value)) return true;
+function intersects(a: Set<string> | Map<string, number>, b: Set<string> | Map<string, number>): boolean {
+  for (const value of a.keys()) if (b.has(value)) return true;
   return false;
 }
+
+const maxBlockingContexts = 12;
 
 /** How many letters of a spelling carry diacritics (é, ø): the accented spelling keeps what ASCII drops. */
 function marks(form: string): number {
@@ -175,7 +181,7 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
   const infos: FormInfo[] = [];
   for (const [form, occurrences] of forms) {
     if (skip.has(form)) continue;
-    const fold = foldName(form, settings.homoglyphs);
+    const fold = settings.fold(form);
     if (fold.length < 3 || !isNameForm(occurrences, fold)) continue;
     const info: FormInfo = { form, fold, occurrences, givens: new Set(), nexts: new Set(), hasTitle: false };
     for (const occurrence of occurrences) {
@@ -337,12 +343,13 @@ export default defineRule<Options, CorpusData>({
       votes: number;
       total: number;
       uses: Use[];
-      contexts: Set<string>;
+      /** Given names (`p:`) and next words (`n:`) seen with the form, with how many documents. */
+      contexts: Map<string, number>;
     }
     const stats = new Map<string, FormStats>();
     const statsOf = (form: string): FormStats => {
       let found = stats.get(form);
-      if (!found) stats.set(form, (found = { form, fold: foldName(form, settings.homoglyphs), votes: 0, total: 0, uses: [], contexts: new Set() }));
+      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, uses: [], contexts: new Map() }));
       return found;
     };
     for (const entry of corpus.entries) {
@@ -352,8 +359,9 @@ export default defineRule<Options, CorpusData>({
         if (minority) continue;
         found.votes++;
         found.total += count;
-        if (given) found.contexts.add(`p:${keyOf(given, settings)}`);
-        if (next) found.contexts.add(`n:${keyOf(next, settings)}`);
+        for (const context of [given && `p:${keyOf(given, settings)}`, next && `n:${keyOf(next, settings)}`]) {
+          if (context) found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
+        }
       }
     }
     for (const form of settings.preferred.keys()) statsOf(form);
@@ -362,7 +370,9 @@ export default defineRule<Options, CorpusData>({
     const keysOf = (s: FormStats): string[] => {
       const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
       if (s.fold.length >= settings.minLength) {
-        for (const context of s.contexts) for (const key of deletionKeys(s.fold)) keys.push(`d:${context}|${key}`);
+        // A frequent name has many contexts; its commonest ones are enough to meet a rare misspelling.
+        const common = [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts);
+        for (const [context] of common) for (const key of deletionKeys(s.fold)) keys.push(`d:${context}|${key}`);
       }
       return keys;
     };

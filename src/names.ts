@@ -190,6 +190,9 @@ export interface VariantTest {
   places: Set<string>;
   /** Beginnings that make different names (`mac`/`mc`: MacDonald/McDonald). */
   distinctPrefixes: [string, string][];
+  /** A memoised `foldName` and transliteration key of a name, when the caller has them. */
+  fold?: (name: string) => string;
+  key?: (name: string) => string;
 }
 
 /** Sorted `a|b` key of a pair of folded names. */
@@ -210,8 +213,9 @@ function commonPrefix(a: string, b: string): number {
  */
 export function variantKind(a: string, b: string, test: VariantTest): VariantKind | undefined {
   if (a === b) return undefined;
-  const foldA = foldName(a, test.homoglyphs);
-  const foldB = foldName(b, test.homoglyphs);
+  const fold = test.fold ?? ((name: string) => foldName(name, test.homoglyphs));
+  const foldA = fold(a);
+  const foldB = fold(b);
   if (foldA.length < 3 || foldB.length < 3) return undefined;
   if (foldA === foldB) {
     // Case-only differences (McDonald/Mcdonald) are left alone; look-alike letters are reported on their own.
@@ -226,7 +230,8 @@ export function variantKind(a: string, b: string, test: VariantTest): VariantKin
     if (x.startsWith(one) && y.startsWith(other) && x.slice(one.length) === y.slice(other.length)) return undefined;
   }
   const shorter = Math.min(foldA.length, foldB.length);
-  if (shorter >= 4 && transliterationKey(foldA, test.transliteration) === transliterationKey(foldB, test.transliteration)) {
+  const key = test.key ?? ((name: string) => transliterationKey(fold(name), test.transliteration));
+  if (shorter >= 4 && key(a) === key(b)) {
     return 'transliteration';
   }
   if (shorter < test.minLength) return undefined;
