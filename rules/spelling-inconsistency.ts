@@ -54,7 +54,7 @@ if (!validateData(data)) throw new Error(`Invalid ${dataFile}: ${formatAjvErrors
 interface Settings extends VariantTest {
   fold: (name: string) => string;
   titles: Set<string>;
-  preferred: Map<string, string>;
+  preferred: Set<string>;
   /** Folded name to its transliteration key, memoised. */
   nameKey: (name: string) => string;
 }
@@ -78,7 +78,7 @@ function settingsFor(options: Options): Settings {
     places: new Set([...data.places, ...data.calendar].map(fold)),
     distinctPrefixes: data.distinctPrefixes,
     titles: new Set([...data.titles, ...options.titles]),
-    preferred: new Map(options.preferred.map((name) => [name, name])),
+    preferred: new Set(options.preferred),
   };
   settingsCache.set(options, settings);
   return settings;
@@ -121,7 +121,7 @@ function contextOf(a: { givens: Set<string>; nexts: Set<string> }, b: { givens: 
   return { shared, conflict };
 }
 
-/** Decide which of two spellings in one document is the suspect; `undefined` when neither is. */
+/** Which of two spellings of one name in a document is the suspect; `undefined` when they are two names. */
 function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settings): { minority: FormInfo; canonical: FormInfo } | undefined {
   const { shared, conflict } = contextOf(a, b);
   if (conflict && kind !== 'diacritics') return undefined;
@@ -157,7 +157,6 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
     if (minority.occurrences.length >= 3 && !shared) return undefined;
     // A slip rarely hits the first letter: Ronald/Donald, Luganda/Uganda are two names unless context joins them.
     if (minority.fold[0] !== canonical.fold[0] && !shared) return undefined;
-
     const rarer = minority.occurrences.length < canonical.occurrences.length;
     const introduced = canonical.givens.size > 0 && minority.givens.size === 0;
     if (!shared && !rarer && !introduced) return undefined;
@@ -364,7 +363,7 @@ export default defineRule<Options, CorpusData>({
         }
       }
     }
-    for (const form of settings.preferred.keys()) statsOf(form);
+    for (const form of settings.preferred) statsOf(form);
     const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
     // Across documents a typo needs a shared given name or neighbour, so its blocking key carries one.
     const keysOf = (s: FormStats): string[] => {
