@@ -270,7 +270,7 @@ export default defineRule<Options, CorpusData>({
   },
   check(context) {
     const settings = settingsFor(context.options);
-    const scan = context.shared('names', () => scanNames(context.text, settings.homoglyphs));
+    const scan = context.shared('names:scan', () => scanNames(context.text, settings.homoglyphs));
     const here = context.doc.index;
     const mixedForms = new Set<string>();
     for (const word of scan.mixedScript) {
