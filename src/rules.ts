@@ -1,8 +1,9 @@
 import implausibleDate from '../rules/implausible-date.js';
 import repeatedWords from '../rules/repeated-words.js';
+import spellingInconsistency from '../rules/spelling-inconsistency.js';
 import type { Rule } from './types.js';
 
-/** The built-in rules, by id. */
+/** The built-in rules, by id, in the order they run. */
 export const builtinRules: ReadonlyMap<string, Rule<any, any>> = new Map(
-  [implausibleDate, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]),
+  [implausibleDate, spellingInconsistency, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]),
 );

@@ -1,0 +1,437 @@
+import { defineRule } from '../src/rule.js';
+import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+import {
+  compileTransliteration,
+  deletionKeys,
+  foldName,
+  isEnglishWord,
+  memoize,
+  pairKey,
+  scanNames,
+  transliterationKey,
+  type NameOccurrence,
+  type VariantKind,
+  type VariantTest,
+  variantKind,
+} from '../src/names.js';
+import type { RelatedSpan } from '../src/types.js';
+
+interface Options {
+  /** Spellings that win over the majority, in a document and across the corpus ("Zelenskyy"). */
+  preferred: string[];
+  /** More pairs of look-alike names that are different names. */
+  distinct: [string, string][];
+  /** More words that stand before a name as a title, not a given name. */
+  titles: string[];
+  /** Shortest name (letters) compared by edit distance; distance 2 needs 10 letters. */
+  minLength: number;
+  /** Compare each document's spellings with the rest of the corpus. */
+  corpus: boolean;
+}
+
+interface RuleData {
+  homoglyphs: Record<string, string>;
+  transliteration: [string, string][];
+  titles: string[];
+  distinct: [string, string][];
+  places: string[];
+  calendar: string[];
+  distinctPrefixes: [string, string][];
+}
+
+/**
+ * Per document, each capitalised name form: `[form, count, first offset, given name, next word, minority]`,
+ * where minority is 1 when the document itself reported the form as a variant of another of its spellings.
+ */
+type FormRecord = [string, number, number, string, string, 0 | 1];
+type CorpusData = FormRecord[];
+
+const dataFile = 'rules/spelling-inconsistency.data.json';
+const data = readPackageJson<RuleData>(dataFile);
+const validateData = createAjv().compile(readPackageJson('rules/spelling-inconsistency.data.schema.json') as object);
+if (!validateData(data)) throw new Error(`Invalid ${dataFile}: ${formatAjvErrors(validateData.errors, 'data')}`);
+
+interface Settings extends VariantTest {
+  fold: (name: string) => string;
+  titles: Set<string>;
+  preferred: Set<string>;
+  /** Folded name to its transliteration key, memoised. */
+  nameKey: (name: string) => string;
+}
+
+const settingsCache = new WeakMap<Options, Settings>();
+
+function settingsFor(options: Options): Settings {
+  let settings = settingsCache.get(options);
+  if (settings) return settings;
+  const fold = memoize((name) => foldName(name, data.homoglyphs));
+  const transliteration = compileTransliteration(data.transliteration);
+  const nameKey = memoize((name) => transliterationKey(fold(name), transliteration));
+  settings = {
+    fold,
+    key: nameKey,
+    nameKey,
+    homoglyphs: data.homoglyphs,
+    transliteration,
+    minLength: options.minLength,
+    distinct: new Set([...data.distinct, ...options.distinct].map(([a, b]) => pairKey(fold(a), fold(b)))),
+    places: new Set([...data.places, ...data.calendar].map(fold)),
+    distinctPrefixes: data.distinctPrefixes,
+    titles: new Set([...data.titles, ...options.titles]),
+    preferred: new Set(options.preferred),
+  };
+  settingsCache.set(options, settings);
+  return settings;
+}
+
+/** One spelling of a name in a document, with what stands around it. */
+interface FormInfo {
+  form: string;
+  fold: string;
+  occurrences: NameOccurrence[];
+  /** Transliteration keys of given names before it ("Thierry" in "Thierry Burkhard"). */
+  givens: Set<string>;
+  /** Transliteration keys of capitalised words after it ("Marchenko" after "Oleksii"). */
+  nexts: Set<string>;
+  hasTitle: boolean;
+}
+
+function keyOf(name: string, settings: Settings): string {
+  return settings.nameKey(name);
+}
+
+function intersects(a: Set<string> | Map<string, number>, b: Set<string> | Map<string, number>): boolean {
+  for (const value of a.keys()) if (b.has(value)) return true;
+  return false;
+}
+
+const maxBlockingContexts = 12;
+
+/** How many letters of a spelling carry diacritics (é, ø): the accented spelling keeps what ASCII drops. */
+function marks(form: string): number {
+  return form.normalize('NFD').replace(/[A-Za-z'’]/g, '').length;
+}
+
+// Different given names (Boris Johnson / Mike Jonson) or different following names (Brian Smith / Bryan Jones)
+// say two people; a shared one says one person spelt two ways.
+function contextOf(a: { givens: Set<string>; nexts: Set<string> }, b: { givens: Set<string>; nexts: Set<string> }) {
+  const shared = intersects(a.givens, b.givens) || intersects(a.nexts, b.nexts);
+  const conflict =
+    !shared && ((a.givens.size > 0 && b.givens.size > 0) || (a.nexts.size > 0 && b.nexts.size > 0));
+  return { shared, conflict };
+}
+
+/** Which of two spellings of one name in a document is the suspect; `undefined` when they are two names. */
+function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settings): { minority: FormInfo; canonical: FormInfo } | undefined {
+  const { shared, conflict } = contextOf(a, b);
+  if (conflict && kind !== 'diacritics') return undefined;
+  // "Jumardi Jukardi": a given name and the surname after it are two names, however alike.
+  const keyA = keyOf(a.form, settings);
+  const keyB = keyOf(b.form, settings);
+  if (a.nexts.has(keyB) || b.nexts.has(keyA) || a.givens.has(keyB) || b.givens.has(keyA)) return undefined;
+  // "Carson Mell" / "Ben Carlson": one used only as a given name, the other only as a surname.
+  const givenOnly = (x: FormInfo) => x.nexts.size > 0 && x.givens.size === 0;
+  const surnameOnly = (x: FormInfo) => x.givens.size > 0 && x.nexts.size === 0;
+  if ((givenOnly(a) && surnameOnly(b)) || (givenOnly(b) && surnameOnly(a))) return undefined;
+  const order = (x: FormInfo, y: FormInfo): number =>
+    Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
+    Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
+    y.occurrences.length - x.occurrences.length ||
+    // On a tie an English word beats its look-alike (American/Amerian).
+    Number(isEnglishWord(y.fold)) - Number(isEnglishWord(x.fold)) ||
+    (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
+    // A full name ("Thierry Burkhard") is the careful spelling; a bare or titled one ("General Bukhard") the suspect.
+    Number(y.givens.size > 0) - Number(x.givens.size > 0) ||
+    x.occurrences[0].start - y.occurrences[0].start;
+  const [canonical, minority] = order(a, b) <= 0 ? [a, b] : [b, a];
+  if (kind === 'diacritics') return { minority, canonical };
+  const englishMinority = isEnglishWord(minority.fold);
+  const englishCanonical = isEnglishWord(canonical.fold);
+  if (englishMinority && englishCanonical) return undefined;
+  if ((englishMinority || englishCanonical) && !shared) return undefined;
+  // A name (after a title or a given name, or before another name) is not a misspelt place or day
+  // (Judge Munday / Monday, the 6. Juli Banken / July).
+  if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.givens.size > 0 || minority.nexts.size > 0)) return undefined;
+  if (kind === 'typo') {
+    // Two spellings each used three times or more are two names (Hanson / Hansen), unless one person wears both.
+    if (minority.occurrences.length >= 3 && !shared) return undefined;
+    // A slip rarely hits the first letter: Ronald/Donald, Luganda/Uganda are two names unless context joins them.
+    if (minority.fold[0] !== canonical.fold[0] && !shared) return undefined;
+    const rarer = minority.occurrences.length < canonical.occurrences.length;
+    const introduced = canonical.givens.size > 0 && minority.givens.size === 0;
+    if (!shared && !rarer && !introduced) return undefined;
+  }
+  return { minority, canonical };
+}
+
+// An English word before a name is a given name only when short ("Mike", "Mark") and not the sentence's first word
+// ("The", "Undersecretary" and "French" are not).
+function isGivenName(word: string, startsSentence: boolean): boolean {
+  const lower = word.toLowerCase();
+  return !isEnglishWord(lower) || (!startsSentence && lower.length <= 5);
+}
+
+function isNameForm(occurrences: NameOccurrence[], fold: string): boolean {
+  // A word seen only at sentence starts is a name only if it is no ordinary English word ("Then", "General").
+  return occurrences.some((occurrence) => !occurrence.sentenceStart) || !isEnglishWord(fold);
+}
+
+function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, settings: Settings): FormInfo[] {
+  const infos: FormInfo[] = [];
+  for (const [form, occurrences] of forms) {
+    if (skip.has(form)) continue;
+    const fold = settings.fold(form);
+    if (fold.length < 3 || !isNameForm(occurrences, fold)) continue;
+    const info: FormInfo = { form, fold, occurrences, givens: new Set(), nexts: new Set(), hasTitle: false };
+    for (const occurrence of occurrences) {
+      const previous = occurrence.previous;
+      if (previous !== undefined) {
+        if (settings.titles.has(previous)) info.hasTitle = true;
+        else if (isGivenName(previous, occurrence.previousStartsSentence === true)) info.givens.add(keyOf(previous, settings));
+      }
+      if (occurrence.next !== undefined && !settings.titles.has(occurrence.next)) info.nexts.add(keyOf(occurrence.next, settings));
+    }
+    infos.push(info);
+  }
+  return infos;
+}
+
+/** Candidate pairs by blocking keys (folded form, transliteration key, one-deletion keys): never all pairs. */
+function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] {
+  const buckets = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    for (const key of keysOf(item)) {
+      let bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, (bucket = []));
+      bucket.push(index);
+    }
+  });
+  const seen = new Set<number>();
+  const pairs: [T, T][] = [];
+  for (const bucket of buckets.values()) {
+    for (let i = 0; i < bucket.length; i++) {
+      for (let j = i + 1; j < bucket.length; j++) {
+        if (bucket[i] === bucket[j]) continue;
+        const id = bucket[i] * items.length + bucket[j];
+        if (seen.has(id)) continue;
+        seen.add(id);
+        pairs.push([items[bucket[i]], items[bucket[j]]]);
+      }
+    }
+  }
+  return pairs;
+}
+
+function blockingKeys(form: string, fold: string, settings: Settings): string[] {
+  const keys = [`f:${fold}`, `t:${keyOf(form, settings)}`];
+  if (fold.length >= settings.minLength) for (const key of deletionKeys(fold)) keys.push(`d:${key}`);
+  return keys;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+const kindNames: Record<VariantKind, string> = {
+  diacritics: 'diacritics',
+  transliteration: 'transliteration',
+  typo: 'spelling',
+};
+
+/** One name spelt two ways in a document or across the corpus (Bukhard/Burkhard, Zelensky/Zelenskyy, Sebastien/Sébastien, Sоlheim with a Cyrillic о). */
+export default defineRule<Options, CorpusData>({
+  meta: {
+    id: 'spelling-inconsistency',
+    description: 'A name spelt two ways (diacritics, look-alike letters of another script, a typo, a transliteration variant) in a document or across the corpus.',
+    url: 'https://github.com/corpus-lint/corpus-lint#spelling-inconsistency',
+    defaultSeverity: 'warn',
+    messages: {
+      mixedScript: 'Unexpected {{letters}} in `{{actual}}`, expected the Latin spelling `{{expected}}`',
+      variant: 'Unexpected `{{actual}}` ({{kind}} variant), expected `{{expected}}` as written elsewhere in this document ({{count}}×)',
+      preferred: 'Unexpected `{{actual}}` ({{kind}} variant), expected the preferred spelling `{{expected}}`',
+      corpusVariant:
+        'Unexpected `{{actual}}` ({{kind}} variant, {{count}}× in this document), expected `{{expected}}` as written in {{documents}}',
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        preferred: { type: 'array', items: { type: 'string', minLength: 2 }, default: [] },
+        distinct: {
+          type: 'array',
+          items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 },
+          default: [],
+        },
+        titles: { type: 'array', items: { type: 'string' }, default: [] },
+        minLength: { type: 'integer', minimum: 4, default: 6 },
+        corpus: { type: 'boolean', default: true },
+      },
+      additionalProperties: false,
+    },
+  },
+  check(context) {
+    const settings = settingsFor(context.options);
+    const scan = context.shared('names:scan', () => scanNames(context.text, settings.homoglyphs));
+    const here = context.doc.index;
+    const mixedForms = new Set<string>();
+    for (const word of scan.mixedScript) {
+      mixedForms.add(word.text);
+      const same = scan.forms.get(word.latin)?.[0];
+      context.report({
+        messageId: 'mixedScript',
+        data: { actual: word.text, expected: word.latin, letters: word.letters.join(', ') },
+        start: word.start,
+        end: word.end,
+        actual: word.text,
+        expected: [word.latin],
+        kind: 'mixed-script',
+        fix: { start: word.start, end: word.end, text: word.latin },
+        ...(same ? { related: [{ doc: here, start: same.start, end: same.end, message: 'the Latin spelling in this document' }] } : {}),
+      });
+    }
+    const infos = collectForms(scan.forms, mixedForms, settings);
+    const best = new Map<FormInfo, { canonical: FormInfo; kind: VariantKind }>();
+    for (const [a, b] of candidatePairs(infos, (info) => blockingKeys(info.form, info.fold, settings))) {
+      const kind = variantKind(a.form, b.form, settings);
+      if (!kind) continue;
+      const judged = judgePair(a, b, kind, settings);
+      if (!judged) continue;
+      const previous = best.get(judged.minority);
+      if (!previous || previous.canonical.occurrences.length < judged.canonical.occurrences.length) best.set(judged.minority, { canonical: judged.canonical, kind });
+    }
+    for (const [minority, { canonical, kind }] of best) {
+      const first = canonical.occurrences[0];
+      const isPreferred = settings.preferred.has(canonical.form);
+      for (const occurrence of minority.occurrences) {
+        context.report({
+          messageId: isPreferred ? 'preferred' : 'variant',
+          data: { actual: minority.form, expected: canonical.form, kind: kindNames[kind], count: canonical.occurrences.length },
+          start: occurrence.start,
+          end: occurrence.end,
+          actual: minority.form,
+          expected: [canonical.form],
+          kind,
+          ...(kind === 'diacritics' ? { fix: { start: occurrence.start, end: occurrence.end, text: canonical.form } } : {}),
+          related: [{ doc: here, start: first.start, end: first.end, message: `\`${canonical.form}\` in this document` }],
+        });
+      }
+    }
+    if (!context.options.corpus) return;
+    // English words never pair across documents (see complete), so they are not sent: a smaller corpus pass.
+    const sent = infos.filter((info) => info.fold.length >= 4 && (!isEnglishWord(info.fold) || settings.preferred.size > 0));
+    return sent.map((info): FormRecord => {
+      const given =
+        info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
+      const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
+      return [info.form, info.occurrences.length, info.occurrences[0].start, info.givens.size ? given : '', next, best.has(info) ? 1 : 0];
+    });
+  },
+  complete(corpus) {
+    const settings = settingsFor(corpus.options);
+    interface Use {
+      doc: number;
+      count: number;
+      first: number;
+      given: string;
+      next: string;
+      minority: boolean;
+    }
+    interface FormStats {
+      form: string;
+      fold: string;
+      /** Documents where the form is not a reported minority. */
+      votes: number;
+      total: number;
+      uses: Use[];
+      /** Given names (`p:`) and next words (`n:`) seen with the form, with how many documents. */
+      contexts: Map<string, number>;
+    }
+    const stats = new Map<string, FormStats>();
+    const statsOf = (form: string): FormStats => {
+      let found = stats.get(form);
+      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, uses: [], contexts: new Map() }));
+      return found;
+    };
+    for (const entry of corpus.entries) {
+      for (const [form, count, first, given, next, minority] of entry.data) {
+        const found = statsOf(form);
+        found.uses.push({ doc: entry.doc, count, first, given, next, minority: minority === 1 });
+        if (minority) continue;
+        found.votes++;
+        found.total += count;
+        for (const context of [given && `p:${keyOf(given, settings)}`, next && `n:${keyOf(next, settings)}`]) {
+          if (context) found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
+        }
+      }
+    }
+    for (const form of settings.preferred) statsOf(form);
+    const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
+    // Across documents a typo needs a shared given name or neighbour, so its blocking key carries one.
+    const keysOf = (s: FormStats): string[] => {
+      const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
+      if (s.fold.length >= settings.minLength) {
+        // A frequent name has many contexts; its commonest ones are enough to meet a rare misspelling.
+        const common = [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts);
+        for (const [context] of common) for (const key of deletionKeys(s.fold)) keys.push(`d:${context}|${key}`);
+      }
+      return keys;
+    };
+    const rank = (x: FormStats, y: FormStats, kind: VariantKind): number =>
+      Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
+      Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
+      y.votes - x.votes ||
+      (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
+      y.total - x.total ||
+      (x.uses[0]?.doc ?? Infinity) - (y.uses[0]?.doc ?? Infinity);
+    const canonicalOf = new Map<FormStats, { canonical: FormStats; kind: VariantKind }>();
+    for (const [a, b] of candidatePairs(voters, keysOf)) {
+      const kind = variantKind(a.form, b.form, settings);
+      if (!kind) continue;
+      const [canonical, variant] = rank(a, b, kind) <= 0 ? [a, b] : [b, a];
+      const isPreferred = settings.preferred.has(canonical.form);
+      if (!isPreferred) {
+        if (canonical.votes < variant.votes) continue;
+        if (!intersects(canonical.contexts, variant.contexts)) continue;
+        if (isEnglishWord(canonical.fold) || isEnglishWord(variant.fold)) continue;
+        // Across documents a typo is believed only of a rare spelling with the same first letter (not Karnes/Barnes).
+        if (kind === 'typo' && (variant.votes > 2 || variant.fold[0] !== canonical.fold[0] || canonical.votes < 2 * variant.votes)) continue;
+      }
+      const previous = canonicalOf.get(variant);
+      if (!previous || rank(canonical, previous.canonical, kind) < 0) canonicalOf.set(variant, { canonical, kind });
+    }
+    // Per document, its dominant spelling of each name: a corpus finding goes on that form's first use only.
+    const reported = new Set<string>();
+    for (const [variant, { canonical, kind }] of canonicalOf) {
+      if (canonicalOf.has(canonical)) continue;
+      const isPreferred = settings.preferred.has(canonical.form);
+      const related: RelatedSpan[] = canonical.uses
+        .filter((use) => !use.minority)
+        .slice(0, 3)
+        .map((use) => ({ doc: use.doc, start: use.first, end: use.first + canonical.form.length, message: `\`${canonical.form}\` in ${corpus.describe(use.doc)}` }));
+      for (const use of variant.uses) {
+        if (use.minority) continue;
+        const docKey = `${use.doc}|${canonical.form}`;
+        if (reported.has(docKey)) continue;
+        if (!isPreferred) {
+          const local = new Set<string>();
+          if (use.given) local.add(`p:${keyOf(use.given, settings)}`);
+          if (use.next) local.add(`n:${keyOf(use.next, settings)}`);
+          if (!intersects(local, canonical.contexts)) continue;
+        }
+        const here = canonical.uses.find((other) => other.doc === use.doc && !other.minority);
+        // The document writes the canonical form more often itself: its own check reported the variant already.
+        if (here && here.count >= use.count) continue;
+        reported.add(docKey);
+        corpus.report(use.doc, {
+          messageId: isPreferred ? 'preferred' : 'corpusVariant',
+          data: { actual: variant.form, expected: canonical.form, kind: kindNames[kind], count: use.count, documents: plural(canonical.votes - (here ? 1 : 0), 'other document') },
+          start: use.first,
+          end: use.first + variant.form.length,
+          actual: variant.form,
+          expected: [canonical.form],
+          kind,
+          related: related.filter((span) => span.doc !== use.doc),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../rules/spelling-inconsistency.js';
+import { compileTransliteration, deletionKeys, foldName, scanNames, transliterationKey, variantKind } from '../src/names.js';
+import { readPackageJson } from '../src/schema.js';
+import { lintWithRule, testRule } from './helpers/rule-tester.js';
+
+const data = readPackageJson<{ homoglyphs: Record<string, string>; transliteration: [string, string][] }>('rules/spelling-inconsistency.data.json');
+const transliteration = compileTransliteration(data.transliteration);
+const test = { homoglyphs: data.homoglyphs, transliteration, minLength: 6, distinct: new Set<string>(), places: new Set<string>(), distinctPrefixes: [['mac', 'mc']] as [string, string][] };
+
+describe('name helpers', () => {
+  it('folds diacritics and look-alike letters', () => {
+    expect(foldName('Sébastien', data.homoglyphs)).toBe('sebastien');
+    expect(foldName('Sоlheim', data.homoglyphs)).toBe('solheim');
+    expect(foldName('Bjørgen', data.homoglyphs)).toBe('bjorgen');
+  });
+
+  it('collapses transliteration variants to one key', () => {
+    const key = (name: string) => transliterationKey(foldName(name, data.homoglyphs), transliteration);
+    expect(key('Zelenskyy')).toBe(key('Zelensky'));
+    expect(key('Oleshchuk')).toBe(key('Oleschuk'));
+    expect(key('Shmyhal')).toBe(key('Shmygal'));
+    expect(key('Oleksii')).toBe(key('Oleksiy'));
+    expect(key('Gill')).not.toBe(key('Hill'));
+  });
+
+  it('gives two words one edit apart a shared deletion key', () => {
+    const shared = deletionKeys('burkhard').filter((key) => deletionKeys('bukhard').includes(key));
+    expect(shared).toContain('bukhard');
+  });
+
+  it('tells variants from look-alike words', () => {
+    expect(variantKind('Sebastien', 'Sébastien', test)).toBe('diacritics');
+    expect(variantKind('Zelensky', 'Zelenskyy', test)).toBe('transliteration');
+    expect(variantKind('Bukhard', 'Burkhard', test)).toBe('typo');
+    expect(variantKind('Stoltenburg', 'Stoltenberg', test)).toBe('typo');
+    for (const [a, b] of [['Iran', 'Iraq'], ['Austria', 'Australia'], ['Slovakia', 'Slovenia'], ['Niger', 'Nigeria'], ['Sweden', 'Swedes'], ['Ukraine', 'Ukrainian'], ['Russia', 'Russians'], ['Mexico', 'Mexican'], ['Salvadorian', 'Salvadorans'], ['MacDonald', 'McDonald']]) {
+      expect(variantKind(a, b, test), `${a}/${b}`).toBeUndefined();
+    }
+  });
+
+  it('marks sentence starts, neighbours, and skips handles', () => {
+    const scan = scanNames('Mr. Smith met Thierry Burkhard. Then @JTimberlake wrote.\nBurkhard left.', data.homoglyphs);
+    expect(scan.forms.get('Smith')?.[0].sentenceStart).toBe(false);
+    expect(scan.forms.get('Burkhard')?.map((o) => [o.sentenceStart, o.previous])).toEqual([[false, 'Thierry'], [true, undefined]]);
+    expect(scan.forms.get('Then')?.[0].sentenceStart).toBe(true);
+    expect(scan.forms.has('JTimberlake')).toBe(false);
+  });
+});
+
+describe('spelling-inconsistency', () => {
+  it('reports variants and leaves look-alikes alone', async () => {
+    await testRule(rule, {
+      valid: [
+        'Trade between Iran and Iraq grew. Austria and Australia signed a deal. Ukraine and Ukrainian forces, Russia and Russians.',
+        'Boris Johnson met Mike Johnson. Senator Laura Ketterman and her colleague Daniel Keterman disagreed.',
+        'Then the talks ended. Than expected, said Maria Lopez.',
+        'Jumardi Jukardi, head of the unit, said Jumardi Jukardi would retire.',
+        [
+          { text: 'Prime Minister Kadri Mäeots spoke.' },
+          { text: 'Coach Peeter Maeots spoke.' },
+        ],
+      ],
+      invalid: [
+        {
+          documents: 'The call was with France Thierry Burkhard on Tuesday. The commanders spoke with General Bukhard about the front.',
+          errors: [{ messageId: 'variant', text: 'Bukhard', expected: ['Burkhard'], kind: 'typo', related: ['Burkhard'] }],
+        },
+        {
+          documents: 'President Volodymyr Zelenskyy spoke. Zelenskyy said so. "We need help," Zelensky added.',
+          errors: [{ messageId: 'variant', text: 'Zelensky', expected: ['Zelenskyy'], kind: 'transliteration' }],
+        },
+      ],
+    });
+  });
+
+  it('lets a preferred spelling win over the majority', async () => {
+    await testRule(rule, {
+      options: { preferred: ['Zelensky'] },
+      valid: [],
+      invalid: [
+        {
+          documents: 'President Volodymyr Zelenskyy spoke. Zelenskyy said so. "We need help," Zelensky added.',
+          errors: [
+            { messageId: 'preferred', text: 'Zelenskyy', expected: ['Zelensky'] },
+            { messageId: 'preferred', text: 'Zelenskyy', expected: ['Zelensky'] },
+          ],
+        },
+        {
+          documents: [{ text: 'President Volodymyr Zelenskyy spoke in Kyiv.' }, { text: 'Officials met in Paris.' }],
+          errors: [[{ messageId: 'preferred', text: 'Zelenskyy', expected: ['Zelensky'] }], []],
+        },
+      ],
+    });
+  });
+
+  it('reports a consistent document once, on the first use of its spelling, against the corpus', async () => {
+    await testRule(rule, {
+      valid: [],
+      invalid: [
+        {
+          documents: [
+            { text: 'President Volodymyr Zelensky spoke. Zelensky said so.' },
+            { text: 'Volodymyr Zelensky met Macron. Zelensky left.' },
+            { text: 'Volodymyr Zelenskyy arrived. Zelenskyy spoke. Zelenskyy left.' },
+          ],
+          errors: [[], [], [{ messageId: 'corpusVariant', text: 'Zelenskyy', expected: ['Zelensky'], column: 11, related: ['Zelensky', 'Zelensky'] }]],
+        },
+      ],
+    });
+  });
+
+  it('flags look-alike letters in any Latin word, but not units or Greek text', async () => {
+    await testRule(rule, {
+      valid: ['The particles measured 5 μm across.', 'The motto read καλημέρα in Greek letters.'],
+      invalid: [
+        {
+          documents: 'The annual rеport was published on Friday.',
+          errors: [{ messageId: 'mixedScript', text: 'rеport', expected: ['report'], kind: 'mixed-script' }],
+        },
+      ],
+    });
+  });
+
+  it('offers a fix that restores the accents of a diacritics variant', async () => {
+    const [result] = await lintWithRule(rule, 'Minister Joaquim Brandão spoke. Brandão left. Joaquim Brandao stayed.');
+    const [message] = result.messages;
+    expect(message.fix).toEqual({ start: message.start, end: message.end, text: 'Brandão' });
+  });
+
+  it('does not pair spellings across documents without a shared name', async () => {
+    await testRule(rule, {
+      valid: [[{ text: 'President Volodymyr Zelenskyy spoke. Zelenskyy left.' }, { text: 'Zelensky arrived. Zelensky left. Zelensky spoke.' }]],
+      invalid: [],
+    });
+  });
+});
