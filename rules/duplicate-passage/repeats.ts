@@ -1,0 +1,145 @@
+import type { Paragraph, Sentence } from './segment.js';
+
+/** Thresholds for repeats inside a document. */
+export interface RepeatOptions {
+  minWords: number;
+  minChars: number;
+  nearMinWords: number;
+  maxChangedWords: number;
+  nearSimilarity: number;
+}
+
+/** A repeated passage: sentences `[from, to]` repeat sentences `[firstFrom, firstTo]`. */
+export interface Repeat {
+  from: number;
+  to: number;
+  firstFrom: number;
+  firstTo: number;
+  words: number;
+  /** Words changed (substituted, inserted or deleted) between the two copies. */
+  changed: number;
+}
+
+interface Match {
+  first: number;
+  changed: number;
+}
+
+/** Word-level edit distance, or `limit + 1` as soon as it must exceed `limit`. */
+export function wordEditDistance(a: number[], b: number[], limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, at) => at);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (current[j] < best) best = current[j];
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+function nearEnough(a: Sentence, b: Sentence, options: RepeatOptions): number | undefined {
+  const changed = wordEditDistance(a.words, b.words, options.maxChangedWords);
+  if (changed > options.maxChangedWords) return undefined;
+  return 1 - changed / Math.max(a.words.length, b.words.length) >= options.nearSimilarity ? changed : undefined;
+}
+
+/**
+ * Find repeated sentences, paragraphs and runs of them. Each sentence is matched to an earlier one:
+ * the same words (exact after normalising), or, for long enough sentences, a few words changed.
+ * Consecutive matches whose first copies are consecutive too form one run (one repeat).
+ */
+export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], options: RepeatOptions): Repeat[] {
+  const byKey = new Map<number, number[]>();
+  const byTrigram = new Map<number, number[]>();
+  const matches: (Match | undefined)[] = [];
+  const occurrences = new Map<number, number>();
+  for (let at = 0; at < sentences.length; at++) {
+    const sentence = sentences[at];
+    occurrences.set(sentence.key, (occurrences.get(sentence.key) ?? 0) + 1);
+    const previous = matches[at - 1];
+    const aligned = previous && previous.first + 1 < at ? previous.first + 1 : undefined;
+    const same = byKey.get(sentence.key);
+    if (same) {
+      matches[at] = { first: aligned !== undefined && same.includes(aligned) ? aligned : same[0], changed: 0 };
+    } else if (sentence.words.length >= options.nearMinWords && !paragraphs[sentence.paragraph].list) {
+      const tried = new Set<number>();
+      const candidates = aligned !== undefined ? [aligned] : [];
+      const shared = new Map<number, number>();
+      for (let w = 0; w + 3 <= sentence.words.length; w++) {
+        const trigram = (sentence.words[w] * 31 + sentence.words[w + 1] * 7 + sentence.words[w + 2]) | 0;
+        for (const other of byTrigram.get(trigram) ?? []) shared.set(other, (shared.get(other) ?? 0) + 1);
+      }
+      candidates.push(...[...shared.entries()].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([other]) => other));
+      for (const other of candidates) {
+        if (tried.has(other)) continue;
+        tried.add(other);
+        if (paragraphs[sentences[other].paragraph].list || sentences[other].words.length < options.nearMinWords) continue;
+        const changed = nearEnough(sentences[other], sentence, options);
+        if (changed !== undefined) {
+          matches[at] = { first: other, changed };
+          break;
+        }
+      }
+    }
+    if (same) same.push(at);
+    else byKey.set(sentence.key, [at]);
+    const seen = new Set<number>();
+    for (let w = 0; w + 3 <= sentence.words.length; w++) {
+      const trigram = (sentence.words[w] * 31 + sentence.words[w + 1] * 7 + sentence.words[w + 2]) | 0;
+      if (seen.has(trigram)) continue;
+      seen.add(trigram);
+      const list = byTrigram.get(trigram);
+      if (list) list.push(at);
+      else byTrigram.set(trigram, [at]);
+    }
+  }
+
+  const repeats: Repeat[] = [];
+  for (let at = 0; at < sentences.length; at++) {
+    const match = matches[at];
+    if (!match) continue;
+    const run: Repeat = { from: at, to: at, firstFrom: match.first, firstTo: match.first, words: 0, changed: match.changed };
+    let longest = sentences[at].words.length;
+    run.words = longest;
+    let units = 1;
+    for (;;) {
+      // The next match continues the run when both copies advance together, allowing one unmatched sentence on either side.
+      let extended = false;
+      for (let step = 1; step <= 2 && !extended; step++) {
+        const next = matches[run.to + step];
+        if (!next) continue;
+        const gap = next.first - run.firstTo;
+        if (gap < 1 || gap > 2 || next.first >= run.from) continue;
+        if (step === 2) run.changed += sentences[run.to + 1].words.length;
+        else if (gap === 2) run.changed += sentences[run.firstTo + 1].words.length;
+        run.to += step;
+        run.firstTo = next.first;
+        run.words += sentences[run.to].words.length;
+        run.changed += next.changed;
+        longest = Math.max(longest, sentences[run.to].words.length);
+        units++;
+        extended = true;
+      }
+      if (!extended) break;
+    }
+    at = run.to;
+    if (run.firstTo >= run.from) continue;
+    if (run.words < options.minWords || longest < options.minWords) continue;
+    if (sentences[run.to].end - sentences[run.from].start < options.minChars) continue;
+    if (units === 1) {
+      const sentence = sentences[run.from];
+      // A sentence restated with a few words changed is usually the writer's; a near copy must be a whole paragraph.
+      if (run.changed > 0 && !sentence.whole) continue;
+      // A speaker repeating a line, or a refrain: quoted, inside a paragraph, or recurring three times or more.
+      if (sentence.quoted && (!sentence.whole || (occurrences.get(sentence.key) ?? 0) >= 3)) continue;
+    }
+    repeats.push(run);
+  }
+  return repeats;
+}
