@@ -12,11 +12,14 @@ interface Options {
   nearMinWords: number;
   maxChangedWords: number;
   nearSimilarity: number;
+  minLineWords: number;
   abbreviations: string[];
+  artifactPatterns: string[];
   shingleSize: number;
   permutations: number;
   bands: number;
   threshold: number;
+  numberThreshold: number;
   minDocumentWords: number;
   passageMinWords: number;
   maxPassageDocuments: number;
@@ -41,11 +44,14 @@ interface DocumentData {
   /** Sorted word-shingle hashes, to verify LSH candidates by their real Jaccard similarity. */
   shingles?: Uint32Array;
   signature?: Uint32Array;
+  /** Sorted hashes of the distinct numbers in the text: the same story keeps its figures, a template changes them. */
+  numbers?: Uint32Array;
   passages: Passage[];
 }
 
 interface RuleData {
   abbreviations: string[];
+  artifactPatterns: string[];
 }
 
 const data = readPackageJson<RuleData>('rules/duplicate-passage.data.json');
@@ -53,6 +59,7 @@ const validateData = createAjv().compile(readPackageJson<Record<string, unknown>
 if (!validateData(data)) throw new Error(`rules/duplicate-passage.data.json: ${formatAjvErrors(validateData.errors, 'data')}`);
 
 const abbreviationSets = new WeakMap<string[], Set<string>>();
+const artifactLists = new WeakMap<string[], RegExp[]>();
 const permutationCache = new Map<string, Permutations>();
 
 function abbreviationsFor(options: Options): Set<string> {
@@ -62,6 +69,16 @@ function abbreviationsFor(options: Options): Set<string> {
     abbreviationSets.set(options.abbreviations, set);
   }
   return set;
+}
+
+// Case-sensitive on purpose: "via Getty Images" is a credit, "via email" is prose.
+function artifactsFor(options: Options): RegExp[] {
+  let list = artifactLists.get(options.artifactPatterns);
+  if (!list) {
+    list = [...data.artifactPatterns, ...options.artifactPatterns].map((pattern) => new RegExp(pattern, 'u'));
+    artifactLists.set(options.artifactPatterns, list);
+  }
+  return list;
 }
 
 function permutationsFor(count: number): Permutations {
@@ -110,10 +127,10 @@ function reportRepeat(context: RuleContext<Options>, segmented: Segmented, repea
   const related = [{ doc: context.doc.index, start: firstStart, end: firstEnd, message: 'First copy' }];
   if (repeat.changed === 0) {
     const fix = removalFix(context.text, start, end);
-    context.report({ messageId: 'repeat', kind: 'repeat', data: { line, words: repeat.words }, start, end, related, ...(fix ? { fix } : {}) });
+    context.report({ messageId: 'repeat', kind: 'repeat', data: { line, words: repeat.tokens }, start, end, related, ...(fix ? { fix } : {}) });
   } else {
-    const similarity = Math.max(0, Math.round(100 * (1 - repeat.changed / repeat.words)));
-    context.report({ messageId: 'nearRepeat', kind: 'near-repeat', data: { line, words: repeat.words, similarity }, start, end, related });
+    const similarity = Math.max(0, Math.round(100 * (1 - repeat.changed / repeat.tokens)));
+    context.report({ messageId: 'nearRepeat', kind: 'near-repeat', data: { line, words: repeat.tokens, similarity }, start, end, related });
   }
 }
 
@@ -124,8 +141,12 @@ function passagesOf(segmented: Segmented, minWords: number): Passage[] {
     const paragraph = sentences[at].paragraph;
     const words: number[] = [];
     let stop = at;
-    while (stop < sentences.length && sentences[stop].paragraph === paragraph) words.push(...sentences[stop++].words);
-    if (words.length >= minWords) {
+    let ignored = false;
+    while (stop < sentences.length && sentences[stop].paragraph === paragraph) {
+      ignored ||= sentences[stop].ignored;
+      words.push(...sentences[stop++].words);
+    }
+    if (words.length >= minWords && !ignored) {
       // Two 32-bit hashes in one 53-bit number: with hundreds of thousands of paragraphs, 32 bits would collide.
       const key = hashSequence(words, 0, words.length, 0x5bd1e995) * 2 ** 21 + (hashSequence(words, 0, words.length, 0x1b873593) >>> 11);
       passages.push({ key, start: paragraphs[paragraph].start, end: paragraphs[paragraph].end, words: words.length });
@@ -172,8 +193,13 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
     if (!signature || !shingles || duplicateOf.has(entry.doc)) continue;
     let best: { doc: number; similarity: number } | undefined;
     for (const doc of index.candidates(signature)) {
-      const similarity = jaccard(shingles, byDoc.get(doc)!.data.shingles!);
-      if (similarity >= options.threshold && (!best || similarity > best.similarity)) best = { doc, similarity };
+      const other = byDoc.get(doc)!.data;
+      const similarity = jaccard(shingles, other.shingles!);
+      if (similarity < options.threshold || (best && similarity <= best.similarity)) continue;
+      // Reports built on one template (weekly figures, price tables, bond issues) share phrasing but not figures.
+      const numbers = entry.data.numbers!;
+      if (numbers.length >= 5 && other.numbers!.length >= 5 && jaccard(numbers, other.numbers!) < options.numberThreshold) continue;
+      best = { doc, similarity };
     }
     index.add(entry.doc, signature);
     if (!best) continue;
@@ -256,12 +282,15 @@ export default defineRule<Options, DocumentData>({
         nearMinWords: { type: 'integer', minimum: 1, default: 15, description: 'Fewest words of a sentence matched with words changed.' },
         maxChangedWords: { type: 'integer', minimum: 0, default: 3, description: 'Most words changed in a sentence that still counts as a near repeat.' },
         nearSimilarity: { type: 'number', minimum: 0, maximum: 1, default: 0.85, description: 'Least share of a sentence that stays the same in a near repeat.' },
+        minLineWords: { type: 'integer', minimum: 1, default: 12, description: 'Fewest words of a single line repeated as a line of its own (shorter ones are list items or headings).' },
         abbreviations: { type: 'array', items: { type: 'string' }, default: [], description: 'More words that end in a full stop without ending a sentence.' },
+        artifactPatterns: { type: 'array', items: { type: 'string' }, default: [], description: 'More regular expressions for sentences left to scraping-artifact (embeds, credits).' },
         shingleSize: { type: 'integer', minimum: 1, default: 3, description: 'Words per shingle for near-duplicate documents.' },
         permutations: { type: 'integer', minimum: 1, default: 120, description: 'MinHash permutations.' },
         bands: { type: 'integer', minimum: 1, default: 40, description: 'LSH bands (rows per band = permutations / bands).' },
         threshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Least real Jaccard similarity of shingle sets for a near duplicate.' },
-        minDocumentWords: { type: 'integer', minimum: 1, default: 50, description: 'Fewest words for a document to be compared as a near duplicate.' },
+        numberThreshold: { type: 'number', minimum: 0, maximum: 1, default: 0.4, description: 'Least Jaccard similarity of the sets of numbers of two near duplicates (when both have five or more).' },
+        minDocumentWords: { type: 'integer', minimum: 1, default: 50, description: 'Fewest words (with a letter) for a document to be compared as a near duplicate.' },
         passageMinWords: { type: 'integer', minimum: 1, default: 20, description: 'Fewest words of a paragraph looked for in other documents.' },
         maxPassageDocuments: { type: 'integer', minimum: 2, default: 5, description: 'A paragraph in more documents than this is boilerplate, left to scraping-artifact.' },
       },
@@ -270,7 +299,7 @@ export default defineRule<Options, DocumentData>({
   },
   check(context) {
     const { text, options } = context;
-    const segmented = context.shared('duplicate-passage:segments', () => segment(text, context.lines, abbreviationsFor(options)));
+    const segmented = context.shared('duplicate-passage:segments', () => segment(text, context.lines, abbreviationsFor(options), artifactsFor(options)));
     for (const repeat of findRepeats(segmented.sentences, segmented.paragraphs, options)) reportRepeat(context, segmented, repeat);
 
     const { words } = segmented;
@@ -284,7 +313,8 @@ export default defineRule<Options, DocumentData>({
       bodyEnd,
       passages: passagesOf(segmented, options.passageMinWords),
     };
-    if (words.length >= options.minDocumentWords) {
+    if (segmented.letterWords >= options.minDocumentWords) {
+      result.numbers = shingleSet(segmented.numbers, 1);
       result.shingles = shingleSet(words, options.shingleSize);
       result.signature = minhashSignature(result.shingles, permutationsFor(Math.floor(options.permutations / options.bands) * options.bands));
     }

@@ -81,6 +81,27 @@ describe('duplicate-passage', () => {
   });
 });
 
+describe('duplicate-passage near duplicates', () => {
+  const report = (week: number, stored: number, rain: number) =>
+    `Reservoir levels weekly report\n\nWater stored in the region's reservoirs stood at ${stored} percent of capacity in the week ended March ${week}, against ${stored - 2.5} percent the previous week, the water authority said in its weekly report on Monday.\n\nRainfall over the catchment area totalled ${rain} millimetres during the week, against a seasonal average of ${rain + 11} millimetres, and inflows to the two largest reservoirs rose for week ${week + 3}.\n\nThe authority said the hosepipe restrictions introduced last summer would stay in place until stocks reached ${week + 75} percent.\n`;
+  const corpus = [
+    { path: 'one.txt', text: report(6, 71.4, 38) },
+    { path: 'two.txt', text: report(13, 73.9, 12) },
+  ];
+
+  it('does not call two reports on one template near duplicates when their figures differ', async () => {
+    const results = await lintWithRule(rule, corpus);
+    expect(results.flatMap((r) => r.messages).map((m) => m.kind)).toEqual([]);
+    const loose = await lintWithRule(rule, corpus, { numberThreshold: 0 });
+    expect(loose[1].messages.map((m) => [m.kind, m.related?.[0].path])).toEqual([['near-duplicate', 'one.txt']]);
+  });
+
+  it('verifies candidates by their real Jaccard similarity', async () => {
+    const strict = await lintWithRule(rule, corpus, { numberThreshold: 0, threshold: 0.99 });
+    expect(strict.flatMap((r) => r.messages)).toEqual([]);
+  });
+});
+
 describe('duplicate-passage helpers', () => {
   it('splits sentences but not at abbreviations', () => {
     const text = 'Mr. Smith met U.S. officials on Monday. They talked for an hour.\n';

@@ -7,6 +7,7 @@ export interface RepeatOptions {
   nearMinWords: number;
   maxChangedWords: number;
   nearSimilarity: number;
+  minLineWords: number;
 }
 
 /** A repeated passage: sentences `[from, to]` repeat sentences `[firstFrom, firstTo]`. */
@@ -15,7 +16,10 @@ export interface Repeat {
   to: number;
   firstFrom: number;
   firstTo: number;
+  /** Words that hold a letter, in the second copy. */
   words: number;
+  /** All words of the second copy, numbers included. */
+  tokens: number;
   /** Words changed (substituted, inserted or deleted) between the two copies. */
   changed: number;
 }
@@ -43,6 +47,11 @@ export function wordEditDistance(a: number[], b: number[], limit: number): numbe
   return previous[b.length];
 }
 
+function wholeLines(sentences: Sentence[], from: number, to: number): boolean {
+  for (let at = from; at <= to; at++) if (!sentences[at].whole) return false;
+  return true;
+}
+
 function nearEnough(a: Sentence, b: Sentence, options: RepeatOptions): number | undefined {
   const changed = wordEditDistance(a.words, b.words, options.maxChangedWords);
   if (changed > options.maxChangedWords) return undefined;
@@ -61,6 +70,7 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
   const occurrences = new Map<number, number>();
   for (let at = 0; at < sentences.length; at++) {
     const sentence = sentences[at];
+    if (sentence.ignored) continue;
     occurrences.set(sentence.key, (occurrences.get(sentence.key) ?? 0) + 1);
     const previous = matches[at - 1];
     const aligned = previous && previous.first + 1 < at ? previous.first + 1 : undefined;
@@ -104,9 +114,10 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
   for (let at = 0; at < sentences.length; at++) {
     const match = matches[at];
     if (!match) continue;
-    const run: Repeat = { from: at, to: at, firstFrom: match.first, firstTo: match.first, words: 0, changed: match.changed };
-    let longest = sentences[at].words.length;
+    const run: Repeat = { from: at, to: at, firstFrom: match.first, firstTo: match.first, words: 0, tokens: 0, changed: match.changed };
+    let longest = sentences[at].letterWords;
     run.words = longest;
+    run.tokens = sentences[at].words.length;
     let units = 1;
     for (;;) {
       // The next match continues the run when both copies advance together, allowing one unmatched sentence on either side.
@@ -116,13 +127,17 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
         if (!next) continue;
         const gap = next.first - run.firstTo;
         if (gap < 1 || gap > 2 || next.first >= run.from) continue;
-        if (step === 2) run.changed += sentences[run.to + 1].words.length;
-        else if (gap === 2) run.changed += sentences[run.firstTo + 1].words.length;
+        if (step === 2) {
+          run.changed += sentences[run.to + 1].words.length;
+          run.words += sentences[run.to + 1].letterWords;
+          run.tokens += sentences[run.to + 1].words.length;
+        } else if (gap === 2) run.changed += sentences[run.firstTo + 1].words.length;
         run.to += step;
         run.firstTo = next.first;
-        run.words += sentences[run.to].words.length;
+        run.words += sentences[run.to].letterWords;
+        run.tokens += sentences[run.to].words.length;
         run.changed += next.changed;
-        longest = Math.max(longest, sentences[run.to].words.length);
+        longest = Math.max(longest, sentences[run.to].letterWords);
         units++;
         extended = true;
       }
@@ -132,6 +147,9 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
     if (run.firstTo >= run.from) continue;
     if (run.words < options.minWords || longest < options.minWords) continue;
     if (sentences[run.to].end - sentences[run.from].start < options.minChars) continue;
+    if (run.changed > 0 && 1 - run.changed / run.tokens < (units === 1 ? options.nearSimilarity : 0.6)) continue;
+    // Short lines standing alone both times are list items or headings ("Cause of death: gunshot wound").
+    if (longest < options.minLineWords && wholeLines(sentences, run.from, run.to) && wholeLines(sentences, run.firstFrom, run.firstTo)) continue;
     if (units === 1) {
       const sentence = sentences[run.from];
       // A sentence restated with a few words changed is usually the writer's; a near copy must be a whole paragraph.

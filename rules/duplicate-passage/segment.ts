@@ -18,6 +18,10 @@ export interface Sentence {
   words: number[];
   /** Hash of the word sequence. */
   key: number;
+  /** Words that hold a letter (numbers and dates do not count towards sizes). */
+  letterWords: number;
+  /** A table row or a scraping artifact (embed, credit): never matched as a repeat. */
+  ignored: boolean;
   /** Inside quotation marks (quoted speech). */
   quoted: boolean;
   /** The whole of its paragraph. */
@@ -29,6 +33,10 @@ export interface Segmented {
   sentences: Sentence[];
   /** Word hashes of the whole text, in order. */
   words: number[];
+  /** Hashes of the numbers in the text (figures, dates), in order. */
+  numbers: number[];
+  /** How many words hold a letter. */
+  letterWords: number;
 }
 
 const blank = /^\s*$/;
@@ -79,19 +87,35 @@ export function paragraphsOf(lines: TextLine[]): Paragraph[] {
   return paragraphs;
 }
 
-/** Word hashes of `text[start, end)`: lower-cased runs of letters and digits. */
-export function wordHashes(text: string, start: number, end: number): number[] {
-  const hashes: number[] = [];
+const letter = /\p{L}/u;
+// A table row: columns aligned with runs of spaces inside a line.
+const tableRow = /\S {3,}\S/;
+
+/** Word hashes of `text[start, end)` (lower-cased runs of letters and digits), split into words with a letter and numbers. */
+export function wordHashes(text: string, start: number, end: number): { all: number[]; lettered: number[]; numbers: number[] } {
+  const all: number[] = [];
+  const lettered: number[] = [];
+  const numbers: number[] = [];
   const slice = text.slice(start, end).toLowerCase();
-  for (const match of slice.matchAll(word)) hashes.push(hashString(match[0]));
-  return hashes;
+  for (const match of slice.matchAll(word)) {
+    const hash = hashString(match[0]);
+    all.push(hash);
+    if (letter.test(match[0])) lettered.push(hash);
+    else numbers.push(hash);
+  }
+  return { all, lettered, numbers };
 }
 
-/** Split a text into paragraphs and sentences, with word hashes; `abbreviations` (lower case, no dot) never end a sentence. */
-export function segment(text: string, lines: TextLine[], abbreviations: ReadonlySet<string>): Segmented {
+/**
+ * Split a text into paragraphs and sentences, with word hashes; `abbreviations` (lower case, no dot)
+ * never end a sentence, and sentences matching an `artifacts` pattern are marked ignored.
+ */
+export function segment(text: string, lines: TextLine[], abbreviations: ReadonlySet<string>, artifacts: readonly RegExp[] = []): Segmented {
   const paragraphs = paragraphsOf(lines);
   const sentences: Sentence[] = [];
   const words: number[] = [];
+  const numbers: number[] = [];
+  let letterWords = 0;
   paragraphs.forEach((paragraph, index) => {
     const body = text.slice(paragraph.start, paragraph.end);
     const cuts: number[] = [0];
@@ -112,18 +136,22 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
       while (to > from && /\s/.test(body[to - 1])) to--;
       if (from >= to) continue;
       const piece = body.slice(from, to);
-      const hashes = wordHashes(body, from, to);
+      const { all: hashes, lettered, numbers: figures } = wordHashes(body, from, to);
       const quotes = piece.match(quoteChars)?.length ?? 0;
       const quoted = quoteDepth % 2 === 1 || /^["“«„]/.test(piece);
       quoteDepth += quotes;
       if (hashes.length === 0) continue;
       for (const hash of hashes) words.push(hash);
+      for (const hash of figures) numbers.push(hash);
+      letterWords += lettered.length;
       sentences.push({
         start: paragraph.start + from,
         end: paragraph.start + to,
         paragraph: index,
         words: hashes,
         key: hashSequence(hashes),
+        letterWords: lettered.length,
+        ignored: tableRow.test(piece) || artifacts.some((pattern) => pattern.test(piece)),
         quoted,
         whole: false,
       });
@@ -131,9 +159,12 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
   });
   for (let at = 0; at < sentences.length; at++) {
     const sentence = sentences[at];
+    // The sentence before a credit in the same paragraph is its caption ("Storm damage on Sunday. Photo: …").
+    const next = sentences[at + 1];
+    if (next && next.paragraph === sentence.paragraph && next.ignored && !tableRow.test(text.slice(next.start, next.end))) sentence.ignored = true;
     sentence.whole =
       (at === 0 || sentences[at - 1].paragraph !== sentence.paragraph) &&
       (at + 1 === sentences.length || sentences[at + 1].paragraph !== sentence.paragraph);
   }
-  return { paragraphs, sentences, words };
+  return { paragraphs, sentences, words, numbers, letterWords };
 }
