@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
-import { LshIndex, hashSequence, jaccard, makePermutations, minhashSignature, shingleSet, type Permutations } from './duplicate-passage/minhash.js';
+import { LshIndex, hashSequence, jaccard, oneHashSignature, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat } from './duplicate-passage/repeats.js';
 import { segment, type Segmented } from './duplicate-passage/segment.js';
 
@@ -27,7 +27,7 @@ interface Options {
 
 /** A paragraph long enough to be looked for in other documents. */
 interface Passage {
-  key: number;
+  key: string;
   start: number;
   end: number;
   words: number;
@@ -35,7 +35,7 @@ interface Passage {
 
 /** What `check` keeps of a document for the corpus step: hashes and offsets, never the text. */
 interface DocumentData {
-  /** SHA-1 of the normalised text (case, whitespace, quotes and dashes folded). */
+  /** Key of the normalised text: its words, with case, spacing, quotes and punctuation folded. */
   exact?: string;
   /** SHA-1 of the text as it stands: equal only for byte-identical documents. */
   raw?: string;
@@ -59,8 +59,7 @@ const validateData = createAjv().compile(readPackageJson<Record<string, unknown>
 if (!validateData(data)) throw new Error(`rules/duplicate-passage.data.json: ${formatAjvErrors(validateData.errors, 'data')}`);
 
 const abbreviationSets = new WeakMap<string[], Set<string>>();
-const artifactLists = new WeakMap<string[], RegExp[]>();
-const permutationCache = new Map<string, Permutations>();
+const artifactLists = new WeakMap<string[], RegExp>();
 
 function abbreviationsFor(options: Options): Set<string> {
   let set = abbreviationSets.get(options.abbreviations);
@@ -72,31 +71,24 @@ function abbreviationsFor(options: Options): Set<string> {
 }
 
 // Case-sensitive on purpose: "via Getty Images" is a credit, "via email" is prose.
-function artifactsFor(options: Options): RegExp[] {
-  let list = artifactLists.get(options.artifactPatterns);
-  if (!list) {
-    list = [...data.artifactPatterns, ...options.artifactPatterns].map((pattern) => new RegExp(pattern, 'u'));
-    artifactLists.set(options.artifactPatterns, list);
+function artifactsFor(options: Options): RegExp {
+  let pattern = artifactLists.get(options.artifactPatterns);
+  if (!pattern) {
+    pattern = new RegExp([...data.artifactPatterns, ...options.artifactPatterns].map((one) => `(?:${one})`).join('|'), 'u');
+    artifactLists.set(options.artifactPatterns, pattern);
   }
-  return list;
+  return pattern;
 }
 
-function permutationsFor(count: number): Permutations {
-  const key = String(count);
-  let permutations = permutationCache.get(key);
-  if (!permutations) permutationCache.set(key, (permutations = makePermutations(count)));
-  return permutations;
+/** Key of a word sequence: two 32-bit hashes, so that hundreds of thousands of keys do not collide. */
+export function sequenceKey(words: ArrayLike<number>, from = 0, to = words.length): string {
+  return `${hashSequence(words, from, to, 0x5bd1e995).toString(36)}.${hashSequence(words, from, to, 0x1b873593).toString(36)}`;
 }
 
-/** Normalise text for the exact-duplicate hash: case, whitespace, quotes and dashes folded. */
-export function normaliseForHash(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[“”„«»″]/g, '"')
-    .replace(/[‘’‚′`]/g, "'")
-    .replace(/[‐‑‒–—―]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
+function agreement(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let at = 0; at < a.length; at++) if (a[at] === b[at]) same++;
+  return same / a.length;
 }
 
 function lineOf(text: string, offset: number): number {
@@ -139,16 +131,15 @@ function passagesOf(segmented: Segmented, minWords: number): Passage[] {
   const { sentences, paragraphs } = segmented;
   for (let at = 0; at < sentences.length; ) {
     const paragraph = sentences[at].paragraph;
-    const words: number[] = [];
     let stop = at;
     let ignored = false;
     while (stop < sentences.length && sentences[stop].paragraph === paragraph) {
       ignored ||= sentences[stop].ignored;
-      words.push(...sentences[stop++].words);
+      stop++;
     }
+    const words = segmented.words.subarray(sentences[at].firstWord, sentences[stop - 1].firstWord + sentences[stop - 1].words.length);
     if (words.length >= minWords && !ignored) {
-      // Two 32-bit hashes in one 53-bit number: with hundreds of thousands of paragraphs, 32 bits would collide.
-      const key = hashSequence(words, 0, words.length, 0x5bd1e995) * 2 ** 21 + (hashSequence(words, 0, words.length, 0x1b873593) >>> 11);
+      const key = sequenceKey(words);
       passages.push({ key, start: paragraphs[paragraph].start, end: paragraphs[paragraph].end, words: words.length });
     }
     at = stop;
@@ -194,6 +185,8 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
     let best: { doc: number; similarity: number } | undefined;
     for (const doc of index.candidates(signature)) {
       const other = byDoc.get(doc)!.data;
+      // The signatures' agreement estimates the similarity; only plausible pairs are measured exactly.
+      if (agreement(signature, other.signature!) < options.threshold - 0.15) continue;
       const similarity = jaccard(shingles, other.shingles!);
       if (similarity < options.threshold || (best && similarity <= best.similarity)) continue;
       // Reports built on one template (weekly figures, price tables, bond issues) share phrasing but not figures.
@@ -216,12 +209,12 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
 }
 
 function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, pairs: Set<string>): void {
-  const documentsWith = new Map<number, number>();
+  const documentsWith = new Map<string, number>();
   for (const entry of corpus.entries) {
     if (duplicateOf.has(entry.doc)) continue;
     for (const key of new Set(entry.data.passages.map((passage) => passage.key))) documentsWith.set(key, (documentsWith.get(key) ?? 0) + 1);
   }
-  const firstByKey = new Map<number, { doc: number; passage: Passage }>();
+  const firstByKey = new Map<string, { doc: number; passage: Passage }>();
   for (const entry of corpus.entries) {
     if (duplicateOf.has(entry.doc)) continue;
     let open: { doc: number; start: number; end: number; firstStart: number; firstEnd: number; words: number } | undefined;
@@ -270,7 +263,7 @@ export default defineRule<Options, DocumentData>({
       repeat: 'Unexpected repeat of the passage at line {{line}} ({{words}} words), expected it once',
       nearRepeat: 'Unexpected near repeat ({{similarity}}% the same) of the passage at line {{line}} ({{words}} words), expected it once',
       duplicateDocument: 'Unexpected exact duplicate of {{other}}, expected each document once',
-      normalisedDuplicateDocument: 'Unexpected duplicate of {{other}} (the same text but for case, spacing or quotes), expected each document once',
+      normalisedDuplicateDocument: 'Unexpected duplicate of {{other}} (the same words but for case, spacing, quotes or punctuation), expected each document once',
       nearDuplicateDocument: 'Unexpected near duplicate of {{other}} (Jaccard similarity {{similarity}}), expected each document once',
       sharedPassage: 'Unexpected passage ({{words}} words) also in {{other}}, expected it in one document',
     },
@@ -307,7 +300,7 @@ export default defineRule<Options, DocumentData>({
     if (bodyStart < 0 || words.length < options.minWords) return;
     const bodyEnd = text.trimEnd().length;
     const result: DocumentData = {
-      exact: createHash('sha1').update(normaliseForHash(text)).digest('base64'),
+      exact: sequenceKey(words),
       raw: createHash('sha1').update(text).digest('base64'),
       bodyStart,
       bodyEnd,
@@ -316,7 +309,7 @@ export default defineRule<Options, DocumentData>({
     if (segmented.letterWords >= options.minDocumentWords) {
       result.numbers = shingleSet(segmented.numbers, 1);
       result.shingles = shingleSet(words, options.shingleSize);
-      result.signature = minhashSignature(result.shingles, permutationsFor(Math.floor(options.permutations / options.bands) * options.bands));
+      result.signature = oneHashSignature(result.shingles, Math.floor(options.permutations / options.bands) * options.bands);
     }
     return result;
   },

@@ -1,16 +1,6 @@
 // Hand-written: npm's only MinHash package ("minhash" 0.0.9) loses precision in its a*x+b arithmetic
-// (beyond 2^53) and hashes strings per permutation; this is ~80 lines of 32-bit integer arithmetic.
-// Shingles are hashed from per-word hashes, so no string is built per shingle.
-
-/** FNV-1a (32-bit) of a string's UTF-16 code units: a fast non-cryptographic word hash. */
-export function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let at = 0; at < text.length; at++) {
-    hash ^= text.charCodeAt(at);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+// (beyond 2^53) and hashes strings once per permutation; this is ~100 lines of 32-bit integer arithmetic.
+// Shingles are hashed from per-word FNV-1a hashes (segment.ts), so no string is built per shingle.
 
 /** MurmurHash3's 32-bit finaliser: spreads every input bit over the whole word. */
 export function mix32(value: number): number {
@@ -59,35 +49,29 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return shared / (a.length + b.length - shared);
 }
 
-/** A family of hash permutations `x -> a*x + b (mod 2^32)`, a odd, from a fixed seed (same signatures every run). */
-export interface Permutations {
-  a: Uint32Array;
-  b: Uint32Array;
-}
-
-/** Deterministic permutation parameters for `count` MinHash functions. */
-export function makePermutations(count: number, seed = 1): Permutations {
-  const a = new Uint32Array(count);
-  const b = new Uint32Array(count);
-  let state = seed >>> 0;
-  const next = () => (state = mix32(state + 0x6d2b79f5));
-  for (let at = 0; at < count; at++) {
-    a[at] = next() | 1;
-    b[at] = next();
-  }
-  return { a, b };
-}
-
-/** MinHash signature of a shingle-hash set: per permutation, the smallest permuted hash. */
-export function minhashSignature(shingles: Uint32Array, permutations: Permutations): Uint32Array {
-  const { a, b } = permutations;
-  const signature = new Uint32Array(a.length).fill(0xffffffff);
+/**
+ * MinHash signature by one-permutation hashing (Li, Owen and Zhang 2012): each shingle hash goes to
+ * one of `size` bins and each bin keeps its smallest value, so a signature costs one hash per shingle
+ * instead of one per shingle and permutation. Empty bins borrow from the next filled bin to the right
+ * (rotation densification, Shrivastava and Li 2014), so two documents agree on a bin as often as
+ * k-permutation MinHash would make them.
+ */
+export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Array {
+  const signature = new Uint32Array(size).fill(0xffffffff);
+  const filled = new Uint8Array(size);
   for (let s = 0; s < shingles.length; s++) {
-    const x = shingles[s];
-    for (let p = 0; p < a.length; p++) {
-      const value = (Math.imul(a[p], x) + b[p]) >>> 0;
-      if (value < signature[p]) signature[p] = value;
-    }
+    const hash = mix32(shingles[s] ^ 0x27d4eb2f);
+    const bin = hash % size;
+    const value = mix32(hash + 0x165667b1);
+    if (!filled[bin] || value < signature[bin]) signature[bin] = value;
+    filled[bin] = 1;
+  }
+  if (shingles.length === 0) return signature;
+  for (let bin = 0; bin < size; bin++) {
+    if (filled[bin]) continue;
+    let distance = 1;
+    while (!filled[(bin + distance) % size]) distance++;
+    signature[bin] = mix32(signature[(bin + distance) % size] + Math.imul(distance, 0x9e3779b1));
   }
   return signature;
 }
@@ -105,8 +89,9 @@ export class LshIndex {
     this.buckets = Array.from({ length: bands }, () => new Map<number, number[]>());
   }
 
+  // 30-bit keys are small integers, V8's fastest Map keys; a collision only adds a candidate, checked later.
   private key(signature: Uint32Array, band: number): number {
-    return hashSequence(signature, band * this.rows, (band + 1) * this.rows, band);
+    return hashSequence(signature, band * this.rows, (band + 1) * this.rows, band) & 0x3fffffff;
   }
 
   /** Documents already added that share at least one band with `signature`. */

@@ -30,7 +30,7 @@ interface Match {
 }
 
 /** Word-level edit distance, or `limit + 1` as soon as it must exceed `limit`. */
-export function wordEditDistance(a: number[], b: number[], limit: number): number {
+export function wordEditDistance(a: ArrayLike<number>, b: ArrayLike<number>, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, at) => at);
   for (let i = 1; i <= a.length; i++) {
@@ -45,6 +45,12 @@ export function wordEditDistance(a: number[], b: number[], limit: number): numbe
     previous = current;
   }
   return previous[b.length];
+}
+
+function sameWords(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let at = 0; at < a.length; at++) if (a[at] !== b[at]) return false;
+  return true;
 }
 
 function wholeLines(sentences: Sentence[], from: number, to: number): boolean {
@@ -64,28 +70,31 @@ function nearEnough(a: Sentence, b: Sentence, options: RepeatOptions): number | 
  * Consecutive matches whose first copies are consecutive too form one run (one repeat).
  */
 export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], options: RepeatOptions): Repeat[] {
+  // Keys are cut to 30 bits (small integers are fast Map keys); a match is confirmed word by word.
   const byKey = new Map<number, number[]>();
   const byTrigram = new Map<number, number[]>();
   const matches: (Match | undefined)[] = [];
   const occurrences = new Map<number, number>();
+  const trigramOf = (words: ArrayLike<number>, at: number) => (Math.imul(words[at], 31) + Math.imul(words[at + 1], 7) + words[at + 2]) & 0x3fffffff;
   for (let at = 0; at < sentences.length; at++) {
     const sentence = sentences[at];
     if (sentence.ignored) continue;
-    occurrences.set(sentence.key, (occurrences.get(sentence.key) ?? 0) + 1);
+    const key = sentence.key & 0x3fffffff;
+    occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
     const previous = matches[at - 1];
     const aligned = previous && previous.first + 1 < at ? previous.first + 1 : undefined;
-    const same = byKey.get(sentence.key);
-    if (same) {
+    const same = byKey.get(key)?.filter((other) => sameWords(sentences[other].words, sentence.words));
+    const near = sentence.words.length >= options.nearMinWords && !paragraphs[sentence.paragraph].list;
+    if (same?.length) {
       matches[at] = { first: aligned !== undefined && same.includes(aligned) ? aligned : same[0], changed: 0 };
-    } else if (sentence.words.length >= options.nearMinWords && !paragraphs[sentence.paragraph].list) {
-      const tried = new Set<number>();
+    } else if (near) {
       const candidates = aligned !== undefined ? [aligned] : [];
       const shared = new Map<number, number>();
       for (let w = 0; w + 3 <= sentence.words.length; w++) {
-        const trigram = (sentence.words[w] * 31 + sentence.words[w + 1] * 7 + sentence.words[w + 2]) | 0;
-        for (const other of byTrigram.get(trigram) ?? []) shared.set(other, (shared.get(other) ?? 0) + 1);
+        for (const other of byTrigram.get(trigramOf(sentence.words, w)) ?? []) shared.set(other, (shared.get(other) ?? 0) + 1);
       }
       candidates.push(...[...shared.entries()].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([other]) => other));
+      const tried = new Set<number>();
       for (const other of candidates) {
         if (tried.has(other)) continue;
         tried.add(other);
@@ -97,16 +106,15 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
         }
       }
     }
-    if (same) same.push(at);
-    else byKey.set(sentence.key, [at]);
-    const seen = new Set<number>();
+    const list = byKey.get(key);
+    if (list) list.push(at);
+    else byKey.set(key, [at]);
+    if (!near) continue;
     for (let w = 0; w + 3 <= sentence.words.length; w++) {
-      const trigram = (sentence.words[w] * 31 + sentence.words[w + 1] * 7 + sentence.words[w + 2]) | 0;
-      if (seen.has(trigram)) continue;
-      seen.add(trigram);
-      const list = byTrigram.get(trigram);
-      if (list) list.push(at);
-      else byTrigram.set(trigram, [at]);
+      const trigram = trigramOf(sentence.words, w);
+      const found = byTrigram.get(trigram);
+      if (!found) byTrigram.set(trigram, [at]);
+      else if (found[found.length - 1] !== at) found.push(at);
     }
   }
 
@@ -155,7 +163,7 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
       // A sentence restated with a few words changed is usually the writer's; a near copy must be a whole paragraph.
       if (run.changed > 0 && !sentence.whole) continue;
       // A speaker repeating a line, or a refrain: quoted, inside a paragraph, or recurring three times or more.
-      if (sentence.quoted && (!sentence.whole || (occurrences.get(sentence.key) ?? 0) >= 3)) continue;
+      if (sentence.quoted && (!sentence.whole || (occurrences.get(sentence.key & 0x3fffffff) ?? 0) >= 3)) continue;
     }
     repeats.push(run);
   }

@@ -1,5 +1,5 @@
 import type { TextLine } from '../../src/types.js';
-import { hashString, hashSequence } from './minhash.js';
+import { hashSequence } from './minhash.js';
 
 /** A paragraph: `[start, end)` from its first to its last non-space character. */
 export interface Paragraph {
@@ -14,8 +14,10 @@ export interface Sentence {
   start: number;
   end: number;
   paragraph: number;
-  /** Word hashes (case and quotes folded, punctuation dropped). */
-  words: number[];
+  /** Word hashes (case and quotes folded, punctuation dropped): a view into the text's words. */
+  words: Uint32Array;
+  /** Index of its first word in the text's words. */
+  firstWord: number;
   /** Hash of the word sequence. */
   key: number;
   /** Words that hold a letter (numbers and dates do not count towards sizes). */
@@ -32,7 +34,7 @@ export interface Segmented {
   paragraphs: Paragraph[];
   sentences: Sentence[];
   /** Word hashes of the whole text, in order. */
-  words: number[];
+  words: Uint32Array;
   /** Hashes of the numbers in the text (figures, dates), in order. */
   numbers: number[];
   /** How many words hold a letter. */
@@ -42,7 +44,6 @@ export interface Segmented {
 const blank = /^\s*$/;
 const terminal = /[.!?:;"'”’)\]]\s*$/;
 const listItem = /^\s*(?:[-*•·▪‣●◦]|\d{1,3}[.)])\s+/;
-const word = /[\p{L}\p{N}]+/gu;
 // A sentence ends at . ! ? (with closing quotes or brackets) before a space and a capital, digit or opening quote.
 const sentenceEnd = /[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/gu;
 const quoteChars = /["“”«»„]/g;
@@ -87,44 +88,97 @@ export function paragraphsOf(lines: TextLine[]): Paragraph[] {
   return paragraphs;
 }
 
-const letter = /\p{L}/u;
 // A table row: columns aligned with runs of spaces inside a line.
 const tableRow = /\S {3,}\S/;
 
-/** Word hashes of `text[start, end)` (lower-cased runs of letters and digits), split into words with a letter and numbers. */
-export function wordHashes(text: string, start: number, end: number): { all: number[]; lettered: number[]; numbers: number[] } {
-  const all: number[] = [];
-  const lettered: number[] = [];
-  const numbers: number[] = [];
-  const slice = text.slice(start, end).toLowerCase();
-  for (const match of slice.matchAll(word)) {
-    const hash = hashString(match[0]);
-    all.push(hash);
-    if (letter.test(match[0])) lettered.push(hash);
-    else numbers.push(hash);
+// Character classes and lower case of UTF-16 code units, filled on first sight: 1 letter, 2 digit, 3 other.
+const charClass = new Uint8Array(65536);
+const lowerCase = new Uint16Array(65536);
+
+function classify(code: number): number {
+  let found = charClass[code];
+  if (found === 0) {
+    const char = String.fromCharCode(code);
+    found = /\p{L}/u.test(char) ? 1 : /\p{N}/u.test(char) ? 2 : 3;
+    const lower = char.toLowerCase();
+    lowerCase[code] = lower.length === 1 ? lower.charCodeAt(0) : code;
+    charClass[code] = found;
   }
-  return { all, lettered, numbers };
+  return found;
+}
+
+/** The words of a text, found in one pass over its code units: runs of letters and digits, hashed lower-cased. */
+export interface Words {
+  starts: Int32Array;
+  hashes: Uint32Array;
+  /** 1 when the word holds a letter, 0 for a number. */
+  lettered: Uint8Array;
+  count: number;
+}
+
+/** Scan `text` for words (FNV-1a of the lower-cased word), without allocating a string per word. */
+export function scanWords(text: string): Words {
+  let capacity = Math.max(16, text.length >> 2);
+  let starts = new Int32Array(capacity);
+  let hashes = new Uint32Array(capacity);
+  let lettered = new Uint8Array(capacity);
+  let count = 0;
+  let at = 0;
+  const length = text.length;
+  while (at < length) {
+    let kind = classify(text.charCodeAt(at));
+    if (kind === 3) {
+      at++;
+      continue;
+    }
+    const start = at;
+    let hash = 0x811c9dc5;
+    let letters = 0;
+    while (at < length && (kind = classify(text.charCodeAt(at))) !== 3) {
+      if (kind === 1) letters = 1;
+      hash ^= lowerCase[text.charCodeAt(at)];
+      hash = Math.imul(hash, 0x01000193);
+      at++;
+    }
+    if (count === capacity) {
+      capacity *= 2;
+      const grow = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T) => (next.set(old), next);
+      starts = grow(starts, new Int32Array(capacity));
+      hashes = grow(hashes, new Uint32Array(capacity));
+      lettered = grow(lettered, new Uint8Array(capacity));
+    }
+    starts[count] = start;
+    hashes[count] = hash >>> 0;
+    lettered[count] = letters;
+    count++;
+  }
+  return { starts, hashes, lettered, count };
 }
 
 /**
  * Split a text into paragraphs and sentences, with word hashes; `abbreviations` (lower case, no dot)
- * never end a sentence, and sentences matching an `artifacts` pattern are marked ignored.
+ * never end a sentence, and sentences matching `artifacts` are marked ignored.
  */
-export function segment(text: string, lines: TextLine[], abbreviations: ReadonlySet<string>, artifacts: readonly RegExp[] = []): Segmented {
+export function segment(text: string, lines: TextLine[], abbreviations: ReadonlySet<string>, artifacts?: RegExp): Segmented {
   const paragraphs = paragraphsOf(lines);
+  const scanned = scanWords(text);
+  const words = scanned.hashes.subarray(0, scanned.count);
   const sentences: Sentence[] = [];
-  const words: number[] = [];
   const numbers: number[] = [];
   let letterWords = 0;
+  let next = 0;
   paragraphs.forEach((paragraph, index) => {
     const body = text.slice(paragraph.start, paragraph.end);
     const cuts: number[] = [0];
     for (const match of body.matchAll(sentenceEnd)) {
       const stop = match.index;
-      const before = /([\p{L}.]+)$/u.exec(body.slice(Math.max(0, stop - 12), stop))?.[1] ?? '';
-      const last = before.split('.').pop() ?? '';
-      // "Mr.", "U.S.", "J." do not end a sentence.
-      if (match[0].startsWith('.') && (abbreviations.has(last.toLowerCase()) || /^\p{Lu}$/u.test(last) || before.includes('.'))) continue;
+      if (match[0].startsWith('.')) {
+        // "Mr.", "U.S.", "J." do not end a sentence.
+        let from = stop;
+        while (from > 0 && stop - from < 12 && classify(body.charCodeAt(from - 1)) === 1) from--;
+        const last = body.slice(from, stop);
+        if (abbreviations.has(last.toLowerCase()) || (last.length === 1 && last !== last.toLowerCase()) || body[from - 1] === '.') continue;
+      }
       cuts.push(stop + match[0].length);
     }
     cuts.push(body.length);
@@ -136,22 +190,31 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
       while (to > from && /\s/.test(body[to - 1])) to--;
       if (from >= to) continue;
       const piece = body.slice(from, to);
-      const { all: hashes, lettered, numbers: figures } = wordHashes(body, from, to);
       const quotes = piece.match(quoteChars)?.length ?? 0;
       const quoted = quoteDepth % 2 === 1 || /^["“«„]/.test(piece);
       quoteDepth += quotes;
-      if (hashes.length === 0) continue;
-      for (const hash of hashes) words.push(hash);
-      for (const hash of figures) numbers.push(hash);
-      letterWords += lettered.length;
+      const start = paragraph.start + from;
+      const end = paragraph.start + to;
+      while (next < scanned.count && scanned.starts[next] < start) next++;
+      const first = next;
+      let lettered = 0;
+      while (next < scanned.count && scanned.starts[next] < end) {
+        if (scanned.lettered[next]) lettered++;
+        else numbers.push(scanned.hashes[next]);
+        next++;
+      }
+      if (next === first) continue;
+      letterWords += lettered;
+      const hashes = words.subarray(first, next);
       sentences.push({
-        start: paragraph.start + from,
-        end: paragraph.start + to,
+        start,
+        end,
         paragraph: index,
         words: hashes,
+        firstWord: first,
         key: hashSequence(hashes),
-        letterWords: lettered.length,
-        ignored: tableRow.test(piece) || artifacts.some((pattern) => pattern.test(piece)),
+        letterWords: lettered,
+        ignored: tableRow.test(piece) || (artifacts?.test(piece) ?? false),
         quoted,
         whole: false,
       });
@@ -160,8 +223,8 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
   for (let at = 0; at < sentences.length; at++) {
     const sentence = sentences[at];
     // The sentence before a credit in the same paragraph is its caption ("Storm damage on Sunday. Photo: …").
-    const next = sentences[at + 1];
-    if (next && next.paragraph === sentence.paragraph && next.ignored && !tableRow.test(text.slice(next.start, next.end))) sentence.ignored = true;
+    const following = sentences[at + 1];
+    if (following && following.paragraph === sentence.paragraph && following.ignored && !tableRow.test(text.slice(following.start, following.end))) sentence.ignored = true;
     sentence.whole =
       (at === 0 || sentences[at - 1].paragraph !== sentence.paragraph) &&
       (at + 1 === sentences.length || sentences[at + 1].paragraph !== sentence.paragraph);
