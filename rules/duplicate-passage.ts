@@ -3,16 +3,10 @@ import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
 import { LshIndex, hashSequence, jaccard, oneHashSignature, shingleSet } from './duplicate-passage/minhash.js';
-import { findRepeats, type Repeat } from './duplicate-passage/repeats.js';
+import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { segment, type Segmented } from './duplicate-passage/segment.js';
 
-interface Options {
-  minWords: number;
-  minChars: number;
-  nearMinWords: number;
-  maxChangedWords: number;
-  nearSimilarity: number;
-  minLineWords: number;
+interface Options extends RepeatOptions {
   abbreviations: string[];
   artifactPatterns: string[];
   shingleSize: number;
