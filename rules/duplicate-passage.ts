@@ -40,17 +40,34 @@ interface DocumentData {
   signature?: Uint32Array;
   /** Sorted hashes of the distinct numbers in the text: the same story keeps its figures, a template changes them. */
   numbers?: Uint32Array;
+  /** Sorted hashes of the dates (month and day) in the text. */
+  dates?: Uint32Array;
   passages: Passage[];
 }
 
 interface RuleData {
   abbreviations: string[];
   artifactPatterns: string[];
+  months: string[];
 }
 
 const data = readPackageJson<RuleData>('rules/duplicate-passage.data.json');
 const validateData = createAjv().compile(readPackageJson<Record<string, unknown>>('rules/duplicate-passage.data.schema.json'));
 if (!validateData(data)) throw new Error(`rules/duplicate-passage.data.json: ${formatAjvErrors(validateData.errors, 'data')}`);
+
+const monthNames = data.months.map((month) => `${month}|${month.slice(0, 3)}\\.?`).join('|');
+// "March 6", "Mar. 6" and "6 March": a day of a month.
+const datePattern = new RegExp(`\\b(?:(${monthNames})\\s+(\\d{1,2})|(\\d{1,2})\\s+(${monthNames}))\\b`, 'gi');
+
+/** Hashes of the dates (month and day) a text names. */
+export function datesOf(text: string): Uint32Array {
+  const hashes: number[] = [];
+  for (const match of text.matchAll(datePattern)) {
+    const month = (match[1] ?? match[4]).slice(0, 3).toLowerCase();
+    hashes.push(hashSequence([month.charCodeAt(0), month.charCodeAt(1), month.charCodeAt(2), Number(match[2] ?? match[3])]));
+  }
+  return shingleSet(hashes, 1);
+}
 
 const abbreviationSets = new WeakMap<string[], Set<string>>();
 const artifactLists = new WeakMap<string[], RegExp>();
@@ -186,6 +203,8 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
       // Reports built on one template (weekly figures, price tables, bond issues) share phrasing but not figures.
       const numbers = entry.data.numbers!;
       if (numbers.length >= 5 && other.numbers!.length >= 5 && jaccard(numbers, other.numbers!) < options.numberThreshold) continue;
+      // Two issues of a weekly report name different dates; two versions of one story share theirs.
+      if (entry.data.dates!.length && other.dates!.length && jaccard(entry.data.dates!, other.dates!) === 0) continue;
       best = { doc, similarity };
     }
     index.add(entry.doc, signature);
@@ -302,6 +321,7 @@ export default defineRule<Options, DocumentData>({
     };
     if (segmented.letterWords >= options.minDocumentWords) {
       result.numbers = shingleSet(segmented.numbers, 1);
+      result.dates = datesOf(text);
       result.shingles = shingleSet(words, options.shingleSize);
       result.signature = oneHashSignature(result.shingles, Math.floor(options.permutations / options.bands) * options.bands);
     }
