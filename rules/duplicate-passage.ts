@@ -164,7 +164,7 @@ function bodyOf(entry: Entry) {
   return { start: entry.data.bodyStart, end: entry.data.bodyEnd };
 }
 
-function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, pairs: Set<string>): void {
+function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const { options, entries } = corpus;
   const byDoc = new Map(entries.map((entry) => [entry.doc, entry]));
   const firstByHash = new Map<string, Entry>();
@@ -176,7 +176,7 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
       continue;
     }
     duplicateOf.set(entry.doc, first.doc);
-    pairs.add(`${entry.doc}:${first.doc}`);
+    reported.add(entry.doc);
     // Byte-identical texts are exact duplicates; texts equal only after folding case or spacing are told apart.
     const identical = entry.data.raw === first.data.raw;
     corpus.report(entry.doc, {
@@ -209,7 +209,7 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
     }
     index.add(entry.doc, signature);
     if (!best) continue;
-    pairs.add(`${entry.doc}:${best.doc}`);
+    reported.add(entry.doc);
     const other = byDoc.get(best.doc)!;
     corpus.report(entry.doc, {
       messageId: 'nearDuplicateDocument',
@@ -221,7 +221,7 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
   }
 }
 
-function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, pairs: Set<string>): void {
+function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const documentsWith = new Map<string, number>();
   for (const entry of corpus.entries) {
     if (duplicateOf.has(entry.doc)) continue;
@@ -248,7 +248,7 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
       const first = firstByKey.get(passage.key);
       if (!first) firstByKey.set(passage.key, { doc: entry.doc, passage });
       // A paragraph in many documents is boilerplate (scraping-artifact's), not syndicated copy.
-      if (!first || first.doc === entry.doc || count > corpus.options.maxPassageDocuments || pairs.has(`${entry.doc}:${first.doc}`)) {
+      if (!first || first.doc === entry.doc || count > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
         flush();
         continue;
       }
@@ -329,8 +329,9 @@ export default defineRule<Options, DocumentData>({
   },
   complete(corpus) {
     const duplicateOf = new Map<number, number>();
-    const pairs = new Set<string>();
-    reportDocumentDuplicates(corpus, duplicateOf, pairs);
-    reportSharedPassages(corpus, duplicateOf, pairs);
+    // A document already reported as a duplicate is not reported again for its paragraphs.
+    const reported = new Set<number>();
+    reportDocumentDuplicates(corpus, duplicateOf, reported);
+    reportSharedPassages(corpus, duplicateOf, reported);
   },
 });
