@@ -40,6 +40,21 @@ describe('duplicate-passage', () => {
     });
   });
 
+  it('reports a run repeated with a word changed as one near repeat over the second copy', async () => {
+    const changed = second.replace('two years', 'three years');
+    const [result] = await lintWithRule(rule, `Market hall\n\n${lede}\n\n${second}\n\n${third}\n\n${lede}\n\n${changed}\n\n${third}\n`);
+    expect(result.messages.map((m) => [m.messageId, result.text.slice(m.start, m.end)])).toEqual([['nearRepeat', `${lede}\n\n${changed}\n\n${third}`]]);
+    expect(result.messages[0].message).toMatch(/^Unexpected near repeat \(98% the same\) of the passage at line 3 \(56 words\)/);
+  });
+
+  it('keeps spans and the fix right with CRLF line ends', async () => {
+    const text = `${lede}\r\n\r\n${second}\r\n\r\n${lede}\r\n`;
+    const [result] = await lintWithRule(rule, text);
+    const [message] = result.messages;
+    expect(text.slice(message.start, message.end)).toBe(lede);
+    expect(text.slice(0, message.fix!.start) + text.slice(message.fix!.end)).toBe(`${lede}\r\n\r\n${second}\r\n`);
+  });
+
   it('finds a repeated paragraph in hard-wrapped newswire text', async () => {
     const wrapped = [
       'Copper prices rose on Tuesday after a strike at a large mine',
