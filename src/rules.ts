@@ -1,3 +1,4 @@
+import duplicatePassage from '../rules/duplicate-passage.js';
 import implausibleDate from '../rules/implausible-date.js';
 import repeatedWords from '../rules/repeated-words.js';
 import spellingInconsistency from '../rules/spelling-inconsistency.js';
@@ -5,5 +6,5 @@ import type { Rule } from './types.js';
 
 /** The built-in rules, by id, in the order they run. */
 export const builtinRules: ReadonlyMap<string, Rule<any, any>> = new Map(
-  [implausibleDate, spellingInconsistency, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]),
+  [duplicatePassage, implausibleDate, spellingInconsistency, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]),
 );

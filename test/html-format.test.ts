@@ -1,3 +1,4 @@
+import { builtinRules } from '../src/rules.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { formatHtml, htmlReportData, jsonForScript } from '../src/formatters/html.js';
@@ -47,7 +48,8 @@ describe('HTML formatter', () => {
       ]),
     );
     expect(data.files.map((file) => file.path)).toEqual(['a.txt', 'c.txt']);
-    expect(data.rules['duplicate-passage']).toEqual({ description: '', url: 'https://example.org/dup' });
+    const builtin = builtinRules.get('duplicate-passage')!.meta;
+    expect(data.rules['duplicate-passage']).toEqual({ description: builtin.description, url: builtin.url });
     expect(data.rules['repeated-words'].description).toContain('repeated');
     expect(data.files[0].messages[0]).not.toHaveProperty('url');
   });

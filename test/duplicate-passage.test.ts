@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { splitLines } from '../src/context.js';
+import rule from '../rules/duplicate-passage.js';
+import { LshIndex, jaccard, oneHashSignature, shingleSet } from '../rules/duplicate-passage/minhash.js';
+import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
+import { isHardWrapped, scanWords, segment } from '../rules/duplicate-passage/segment.js';
+import { lintWithRule, testRule } from './helpers/rule-tester.js';
+
+const lede = 'The city council approved a plan on Monday to rebuild the old market hall, which has stood empty since a fire in 2019.';
+const second = 'Work is due to start in the autumn and should take about two years, a spokesman said.';
+const third = 'Traders who rented stalls in the hall will be offered places in the new building first.';
+
+describe('duplicate-passage', () => {
+  it('reports repeats inside a document and leaves legitimate repetition alone', async () => {
+    await testRule(rule, {
+      valid: [
+        `${lede}\n\n${second}\n\n${third}\n`,
+        // A speaker repeating a line inside quoted speech.
+        `"We are not going anywhere until this is fixed," she said. Others agreed. "We are not going anywhere until this is fixed."\n`,
+        // A short phrase repeated.
+        'Prices went up. Prices went up again in May, and then they went up once more.\n',
+        // Parallel sentences with more than a few words changed.
+        'Exports rose 4 percent in March to 12 billion dollars, the ministry said.\n\nImports fell 2 percent in March to 9 billion dollars, customs data showed.\n',
+      ],
+      invalid: [
+        {
+          documents: `${lede}\n\n${second}\n\n${third}\n\n${lede}\n`,
+          errors: [{ messageId: 'repeat', text: lede, line: 7, column: 1, related: [lede] }],
+        },
+        {
+          // A whole body twice, one paragraph a line: one message over the second copy.
+          documents: `Market hall to be rebuilt\n${lede}\n${second}\n${third}\n${lede}\n${second}\n${third}\n`,
+          errors: [{ messageId: 'repeat', text: `${lede}\n${second}\n${third}`, line: 5, related: [`${lede}\n${second}\n${third}`] }],
+        },
+        {
+          documents: `${lede}\n\n${second}\n\n${lede.replace('Monday', 'Tuesday')}\n`,
+          errors: [{ messageId: 'nearRepeat', text: lede.replace('Monday', 'Tuesday'), kind: 'near-repeat', related: [lede] }],
+        },
+      ],
+    });
+  });
+
+  it('reports a run repeated with a word changed as one near repeat over the second copy', async () => {
+    const changed = second.replace('two years', 'three years');
+    const [result] = await lintWithRule(rule, `Market hall\n\n${lede}\n\n${second}\n\n${third}\n\n${lede}\n\n${changed}\n\n${third}\n`);
+    expect(result.messages.map((m) => [m.messageId, result.text.slice(m.start, m.end)])).toEqual([['nearRepeat', `${lede}\n\n${changed}\n\n${third}`]]);
+    expect(result.messages[0].message).toMatch(/^Unexpected near repeat \(98% the same\) of the passage at line 3 \(56 words\)/);
+  });
+
+  it('keeps spans and the fix right with CRLF line ends', async () => {
+    const text = `${lede}\r\n\r\n${second}\r\n\r\n${lede}\r\n`;
+    const [result] = await lintWithRule(rule, text);
+    const [message] = result.messages;
+    expect(text.slice(message.start, message.end)).toBe(lede);
+    expect(text.slice(0, message.fix!.start) + text.slice(message.fix!.end)).toBe(`${lede}\r\n\r\n${second}\r\n`);
+  });
+
+  it('finds a repeated paragraph in hard-wrapped newswire text', async () => {
+    const wrapped = [
+      'Copper prices rose on Tuesday after a strike at a large mine',
+      'in Chile cut output, traders said, and stocks in London',
+      'warehouses fell for a fifth day.',
+      '    The strike began on Sunday and a union official said it',
+      'could last for weeks.',
+      '    Copper prices rose on Tuesday after a strike at a',
+      'large mine in Chile cut output, traders said, and stocks in',
+      'London warehouses fell for a fifth day.',
+    ].join('\n');
+    expect(isHardWrapped(splitLines(wrapped))).toBe(true);
+    const [result] = await lintWithRule(rule, wrapped);
+    expect(result.messages.map((m) => [m.messageId, m.line, m.endLine])).toEqual([['repeat', 6, 8]]);
+  });
+
+  it('offers a fix that removes an exact repeated paragraph with its line break', async () => {
+    const text = `${lede}\n\n${second}\n\n${lede}\n`;
+    const [result] = await lintWithRule(rule, text);
+    const { fix } = result.messages[0];
+    expect(fix).toBeDefined();
+    expect(text.slice(0, fix!.start) + fix!.text + text.slice(fix!.end)).toBe(`${lede}\n\n${second}\n`);
+  });
+
+  it('reports duplicates on the later document, naming the earlier one', async () => {
+    const body = `${lede}\n\n${second}\n\n${third}\n\nThe council said the cost would be met from its capital budget and a grant from the heritage fund.\n`;
+    const results = await lintWithRule(rule, [
+      { path: 'first.txt', text: `Market hall to be rebuilt\n\n${body}` },
+      { path: 'copy.txt', text: `Market hall to be rebuilt\n\n${body}` },
+      { path: 'shouted.txt', text: `MARKET HALL TO BE REBUILT\n\n${body}` },
+      { path: 'other.txt', text: `A different story\n\nThe harbour reopened on Friday after dredging work that took three months to finish, the port authority said.\n\n${third} That is all.\n` },
+    ]);
+    expect(results[0].messages).toEqual([]);
+    expect(results[1].messages.map((m) => [m.kind, m.message, m.related?.[0].path])).toEqual([
+      ['exact-duplicate', 'Unexpected exact duplicate of first.txt, expected each document once', 'first.txt'],
+    ]);
+    expect(results[2].messages.map((m) => m.kind)).toEqual(['normalised-duplicate']);
+    expect(results[3].messages).toEqual([]);
+  });
+});
+
+describe('duplicate-passage near duplicates', () => {
+  const report = (week: number, stored: number, rain: number) =>
+    `Reservoir levels weekly report\n\nWater stored in the region's reservoirs stood at ${stored} percent of capacity in the latest week, against ${stored - 2.5} percent the previous week, the water authority said in its weekly report on Monday.\n\nRainfall over the catchment area totalled ${rain} millimetres during the week, against a seasonal average of ${rain + 11} millimetres, and inflows to the two largest reservoirs rose for week ${week + 3}.\n\nThe authority said the hosepipe restrictions introduced last summer would stay in place until stocks reached ${week + 75} percent.\n`;
+  const corpus = [
+    { path: 'one.txt', text: report(6, 71.4, 38) },
+    { path: 'two.txt', text: report(13, 73.9, 12) },
+  ];
+
+  it('does not call two reports on one template near duplicates when their figures differ', async () => {
+    const results = await lintWithRule(rule, corpus);
+    expect(results.flatMap((r) => r.messages).map((m) => m.kind)).toEqual([]);
+    const loose = await lintWithRule(rule, corpus, { numberThreshold: 0 });
+    expect(loose[1].messages.map((m) => [m.kind, m.related?.[0].path])).toEqual([['near-duplicate', 'one.txt']]);
+  });
+
+  it('does not call two issues of a dated report near duplicates', async () => {
+    const notice = (date: string) =>
+      `Treasury to sell bills\n\nThe Treasury said it will sell 13.2 billion dollars of three and six-month bills at its regular auction next week. The ${date} sale, to be evenly divided between the two maturities, will raise about 500 million dollars of new cash because bills worth 12.7 billion dollars are maturing. The bills will be issued on the following Thursday and tenders must be received by one o'clock in the afternoon, eastern time, on the day of the sale, the Treasury said.\n`;
+    const weekly = await lintWithRule(rule, [
+      { path: 'march.txt', text: notice('March 9') },
+      { path: 'april.txt', text: notice('April 6') },
+    ]);
+    expect(weekly.flatMap((r) => r.messages)).toEqual([]);
+    const corrected = await lintWithRule(rule, [
+      { path: 'first.txt', text: notice('March 9') },
+      { path: 'again.txt', text: notice('9 March').replace('about 500', 'some 500') },
+    ]);
+    expect(corrected[1].messages.map((m) => m.kind)).toEqual(['near-duplicate']);
+  });
+
+  it('verifies candidates by their real Jaccard similarity', async () => {
+    const strict = await lintWithRule(rule, corpus, { numberThreshold: 0, threshold: 0.99 });
+    expect(strict.flatMap((r) => r.messages)).toEqual([]);
+  });
+});
+
+describe('duplicate-passage helpers', () => {
+  it('splits sentences but not at abbreviations', () => {
+    const text = 'Mr. Smith met U.S. officials on Monday. They talked for an hour.\n';
+    const { sentences } = segment(text, splitLines(text), new Set(['mr']));
+    expect(sentences.map((s) => text.slice(s.start, s.end))).toEqual(['Mr. Smith met U.S. officials on Monday.', 'They talked for an hour.']);
+  });
+
+  it('measures word edit distance with a limit', () => {
+    expect(wordEditDistance([1, 2, 3, 4], [1, 2, 5, 4], 3)).toBe(1);
+    expect(wordEditDistance([1, 2, 3, 4], [1, 4], 3)).toBe(2);
+    expect(wordEditDistance([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], 2)).toBe(3);
+  });
+
+  it('estimates Jaccard similarity with MinHash and finds near pairs with LSH', () => {
+    const words = (text: string) => {
+      const scanned = scanWords(text);
+      return scanned.hashes.subarray(0, scanned.count);
+    };
+    const base = Array.from({ length: 200 }, (_, at) => `w${at % 150}x${at}`).join(' ');
+    const a = shingleSet(words(base), 3);
+    const b = shingleSet(words(base.replace('w10x10', 'changed').replace('w90x90', 'other')), 3);
+    const c = shingleSet(words(Array.from({ length: 200 }, (_, at) => `z${at}`).join(' ')), 3);
+    const exact = jaccard(a, b);
+    expect(exact).toBeGreaterThan(0.9);
+    expect(jaccard(a, c)).toBe(0);
+    const [sa, sb, sc] = [a, b, c].map((set) => oneHashSignature(set, 120));
+    const estimate = sa.filter((value, at) => value === sb[at]).length / sa.length;
+    expect(Math.abs(estimate - exact)).toBeLessThan(0.1);
+    const index = new LshIndex(40, 3);
+    index.add(0, sa);
+    index.add(2, sc);
+    expect([...index.candidates(sb)]).toEqual([0]);
+  });
+});
