@@ -76,7 +76,8 @@ for (const extractor of values.extractors!.split(',')) {
     let offset = 0;
     for (const raw of record.text.split('\n')) {
       const text = normaliseLine(raw);
-      if (text) lines.push({ text, start: offset, end: offset + raw.length, boilerplate: !gt.includes(text) });
+      // A line without a letter or digit ("-", "___") is a separator: neither content nor boilerplate.
+      if (/[\p{L}\p{N}]/u.test(text)) lines.push({ text, start: offset, end: offset + raw.length, boilerplate: !gt.includes(text) });
       offset += raw.length + 1;
     }
     let scored = lines;

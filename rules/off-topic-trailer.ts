@@ -1,0 +1,341 @@
+import { stemmer } from 'stemmer';
+import { eng as englishStopwords } from 'stopword';
+import { defineRule } from '../src/rule.js';
+import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+import type { Descriptor, RuleContext, TextLine } from '../src/types.js';
+
+interface Options {
+  /** Marker lines to add to the built-in list ("More from Sport"), matched case-insensitively. */
+  markers: string[];
+  /** Regular expressions (Unicode, case-insensitive) for more marker lines. */
+  markerPatterns: string[];
+  /** Built-in markers to drop. */
+  ignoreMarkers: string[];
+  /** Look for unmarked runs of unrelated headlines at the end. */
+  unmarked: boolean;
+  /** Fewest lines an unmarked block must have. */
+  minUnmarkedLines: number;
+  /** Most words a headline-like line may have. */
+  maxHeadlineWords: number;
+  /** Report a trailing "Tags:" / "Topics:" list. */
+  tags: boolean;
+  /** Report an author bio ("Jane Doe is a reporter for …") at the very end. */
+  authorBio: boolean;
+  /** Report comment counts at the very end ("Comments (12)"); scraping-artifact reports them by default. */
+  commentCounts: boolean;
+  /** Words to ignore, besides English stopwords, when judging whether a line shares the article's topic. */
+  commonWords: string[];
+}
+
+interface TrailerData {
+  markers: string[];
+  markerPatterns: string[];
+  tagLabels: string[];
+  bioRoles: string[];
+  commonWords: string[];
+}
+
+/** The built-in data, checked once against its schema. */
+export function loadTrailerData(): TrailerData {
+  const data = readPackageJson<TrailerData>('rules/off-topic-trailer.markers.json');
+  const validate = createAjv().compile(readPackageJson<Record<string, unknown>>('rules/off-topic-trailer.markers.schema.json'));
+  if (!validate(data)) throw new Error(`Invalid rules/off-topic-trailer.markers.json: ${formatAjvErrors(validate.errors, 'markers')}`);
+  return data;
+}
+
+const builtin = loadTrailerData();
+
+const bullet = /^(?:[-*\u2022\u25aa\u25ba\u203a>#]+|\d{1,2}[.)])\s+/u;
+const ageSuffix = /\s*[\u00b7|\u2022\u2013\u2014-]\s*(?:\d+\s*(?:s|m|h|d|w|mins?|hrs?|minutes?|hours?|days?|weeks?|months?)\s+ago|yesterday|just now)$/iu;
+const quoteChars = /[\u2018\u2019\u201b\u2032`]/g;
+
+/** A line without list bullets, heading marks and a trailing "· 2h ago". */
+export function stripDecoration(text: string): string {
+  return text.trim().replace(bullet, '').replace(ageSuffix, '').trim();
+}
+
+/** A line as compared with the marker list: lower case, straight apostrophes, no trailing colon, ellipsis or arrow. */
+export function markerKey(text: string): string {
+  return stripDecoration(text)
+    .toLowerCase()
+    .replace(quoteChars, "'")
+    .replace(/[\s:\uff1a.\u2026\u00bb\u203a>\u2192|-]+$/u, '')
+    .replace(/\s+/g, ' ');
+}
+
+const headlineStart = /^[\p{Lu}\p{N}"'\u201c\u2018(\[]|^\p{Extended_Pictographic}/u;
+const twoSentences = /[.!?]["\u201d\u2019]?\s+["\u201c]?\p{Lu}\p{Ll}/u;
+const truncated = /(?:\.\.\.|\u2026)$/u;
+
+/** Whether a line has the shape of a headline: short, capitalised, without closing punctuation. */
+export function isHeadlineLike(text: string, maxWords: number, minWords = 2, oneSentence = true): boolean {
+  const line = stripDecoration(text);
+  if (line.length < 6 || line.length > 160) return false;
+  const words = line.split(/\s+/);
+  if (words.length < minWords || words.length > maxWords) return false;
+  if (!headlineStart.test(line)) return false;
+  if (/[.,;:]$/.test(line) && !truncated.test(line)) return false;
+  return !oneSentence || !twoSentences.test(line);
+}
+
+const separatorLine = /^[\p{P}\p{S}\s]+$/u;
+
+const wholeQuote = /^["\u201c\u2018'].*["\u201d\u2019']$/u;
+// Timeline entries ("2019: …", "March 4 …") and interview turns ("Q: …") belong to the article.
+const articleListEntry = /^(?:\d{1,4}[:./-]|\d{4}\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\p{Lu}{1,3}:\s)/iu;
+const wordPattern = /\p{L}[\p{L}\p{N}'\u2019]*/gu;
+
+/** Content words of a text, stemmed, without stopwords and common news words. */
+export function contentTerms(text: string, ignore: ReadonlySet<string>): string[] {
+  const terms: string[] = [];
+  for (const match of text.toLowerCase().matchAll(wordPattern)) {
+    const word = match[0].replace(/['\u2019]s?$/u, '');
+    if (word.length < 3 || ignore.has(word)) continue;
+    terms.push(stemmer(word));
+  }
+  return terms;
+}
+
+interface Matchers {
+  markers: Set<string>;
+  markerPatterns: RegExp[];
+  tagLine: RegExp;
+  tagHeading: Set<string>;
+  bio: RegExp;
+  ignoreWords: Set<string>;
+}
+
+const commentCount =
+  /^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*[([]?\d+[)\]]?)?$|^(?:view|show|read|see)\s+(?:all\s+)?(?:\d+\s+)?comments?$|^(?:leave|add|post)\s+a\s+comment$|^join the (?:discussion|conversation)$/iu;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const matcherCache = new WeakMap<Options, Matchers>();
+
+function matchersFor(options: Options): Matchers {
+  let matchers = matcherCache.get(options);
+  if (matchers) return matchers;
+  const ignored = new Set(options.ignoreMarkers.map(markerKey));
+  const markers = new Set([...builtin.markers, ...options.markers].map(markerKey).filter((key) => !ignored.has(key)));
+  const labels = builtin.tagLabels.map(escapeRegExp).join('|');
+  const roles = builtin.bioRoles.map(escapeRegExp).join('|');
+  matchers = {
+    markers,
+    markerPatterns: [...builtin.markerPatterns, ...options.markerPatterns].map((source) => new RegExp(source, 'iu')),
+    tagLine: new RegExp(`^(?:${labels})\\s*[:\\uff1a]\\s*(\\S.*)$`, 'iu'),
+    tagHeading: new Set(builtin.tagLabels),
+    bio: new RegExp(
+      `^(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:[\\p{L}&,-]+\\s+){0,5}(?:${roles})s?\\b`,
+      'u',
+    ),
+    ignoreWords: new Set([...englishStopwords, ...builtin.commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
+  };
+  matcherCache.set(options, matchers);
+  return matchers;
+}
+
+function isAuthorBio(text: string, matchers: Matchers): boolean {
+  return text.length <= 400 && matchers.bio.test(text);
+}
+
+function isMarker(text: string, matchers: Matchers): boolean {
+  if (text.length > 70) return false;
+  const key = markerKey(text);
+  if (key.length < 2) return false;
+  return matchers.markers.has(key) || matchers.markerPatterns.some((pattern) => pattern.test(key));
+}
+
+/** Whether `rest` reads as a list of short tags ("Brexit, EU, Trade"). */
+function isTagList(rest: string): boolean {
+  if (rest.length > 400 || /[.!?]$/.test(rest.trim())) return false;
+  const items = rest.split(/\s*[,;|\u00b7\u2022/]\s*/).filter(Boolean);
+  return items.length > 0 && items.every((item) => item.split(/\s+/).length <= 6);
+}
+
+/** Number of trailing lines (1 or 2, ending at `at`) that form a tag list, or 0. */
+function tagLines(lines: TextLine[], at: number, previous: number | undefined, matchers: Matchers): number {
+  const text = stripDecoration(lines[at].text);
+  const inline = matchers.tagLine.exec(text);
+  if (inline && isTagList(inline[1])) return 1;
+  if (previous !== undefined && matchers.tagHeading.has(markerKey(lines[previous].text)) && isTagList(text)) return 2;
+  return 0;
+}
+
+type Kind = 'marked' | 'unmarked' | 'tags' | 'author-bio' | 'comment-count';
+
+/** Offsets of a removal of lines `[first, last]` that leaves the text around them as it was. */
+function removalFix(context: RuleContext<Options>, lines: TextLine[], first: number, last: number) {
+  const { text } = context;
+  const restIsBlank = text.slice(lines[last].end).trim() === '';
+  if (restIsBlank) {
+    // Remove the block and the breaks before it, so the document still ends as it did.
+    let previous = first - 1;
+    while (previous >= 0 && lines[previous].text.trim() === '') previous--;
+    const start = previous >= 0 ? lines[previous].end : lines[first].start;
+    return { start, end: lines[last].end, text: '' };
+  }
+  const end = last + 1 < lines.length ? lines[last + 1].start : text.length;
+  return { start: lines[first].start, end, text: '' };
+}
+
+/** Trailing blocks that do not belong to the article: "You may also like" lists, unrelated headlines, tags, bios. */
+export default defineRule<Options>({
+  meta: {
+    id: 'off-topic-trailer',
+    description: 'A trailing block that does not belong to the article: related-link lists, unrelated headlines, tag lists, author bios.',
+    url: 'https://github.com/corpus-lint/corpus-lint#off-topic-trailer',
+    defaultSeverity: 'warn',
+    messages: {
+      marked: 'Unexpected trailer `{{marker}}` with {{count}} headline(s), expected the article to end before it',
+      unmarked: 'Unexpected {{count}} trailing headlines unrelated to the article, expected the article to end before them',
+      tags: 'Unexpected trailing tag list, expected the article to end before it',
+      authorBio: 'Unexpected author bio at the end, expected the article to end before it',
+      commentCount: 'Unexpected trailing comment count `{{text}}`, expected the article to end before it',
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        markers: { type: 'array', items: { type: 'string', minLength: 2 }, default: [] },
+        markerPatterns: { type: 'array', items: { type: 'string', minLength: 2 }, default: [] },
+        ignoreMarkers: { type: 'array', items: { type: 'string' }, default: [] },
+        unmarked: { type: 'boolean', default: true },
+        minUnmarkedLines: { type: 'integer', minimum: 2, default: 2 },
+        maxHeadlineWords: { type: 'integer', minimum: 3, default: 20 },
+        tags: { type: 'boolean', default: true },
+        authorBio: { type: 'boolean', default: true },
+        commentCounts: { type: 'boolean', default: false },
+        commonWords: { type: 'array', items: { type: 'string' }, default: [] },
+      },
+      additionalProperties: false,
+    },
+  },
+  check(context) {
+    const { options } = context;
+    const matchers = matchersFor(options);
+    const lines = context.lines;
+    const filled: number[] = [];
+    for (let index = 0; index < lines.length; index++) if (lines[index].text.trim() !== '') filled.push(index);
+    if (filled.length === 0) return;
+
+    const report = (kind: Kind, messageId: string, first: number, last: number, data: Record<string, string | number>) => {
+      const descriptor: Descriptor = {
+        messageId,
+        kind,
+        data,
+        start: lines[first].start + (lines[first].text.length - lines[first].text.trimStart().length),
+        end: lines[last].start + lines[last].text.trimEnd().length,
+        fix: removalFix(context, lines, first, last),
+      };
+      context.report(descriptor);
+    };
+
+    // Marked blocks: a marker line, then headline-like lines.
+    const markedStart = new Map<number, number>();
+    for (let at = 0; at < filled.length; at++) {
+      const index = filled[at];
+      if (!isMarker(lines[index].text, matchers)) continue;
+      let next = at + 1;
+      let count = 0;
+      let last = at;
+      while (next < filled.length && !isMarker(lines[filled[next]].text, matchers)) {
+        const line = lines[filled[next]].text;
+        if (isHeadlineLike(line, options.maxHeadlineWords, 2, false)) {
+          count++;
+          last = next;
+        } else if (!separatorLine.test(line)) break;
+        next++;
+      }
+      next = last + 1;
+      const atEnd = filled.slice(next).every((later) => separatorLine.test(lines[later].text));
+      if (count >= 2 || (count === 1 && atEnd)) {
+        markedStart.set(filled[next - 1], at);
+        report('marked', 'marked', index, filled[next - 1], { marker: stripDecoration(lines[index].text), count });
+        at = next - 1;
+      }
+    }
+
+    // Peel widgets and marked blocks off the end; what is left ends the article (or an unmarked trailer).
+    let end = filled.length - 1;
+    while (end >= 0) {
+      const index = filled[end];
+      const text = stripDecoration(lines[index].text);
+      if (separatorLine.test(text)) {
+        end--;
+        continue;
+      }
+      const blockStart = markedStart.get(index);
+      if (blockStart !== undefined) {
+        end = blockStart - 1;
+        continue;
+      }
+      if (commentCount.test(text)) {
+        if (options.commentCounts) report('comment-count', 'commentCount', index, index, { text });
+        end--;
+        continue;
+      }
+      if (isMarker(text, matchers)) {
+        // A marker whose list the scraper dropped.
+        report('marked', 'marked', index, index, { marker: text, count: 0 });
+        end--;
+        continue;
+      }
+      const tagCount = tagLines(lines, index, end > 0 ? filled[end - 1] : undefined, matchers);
+      if (tagCount > 0) {
+        if (options.tags) report('tags', 'tags', filled[end - tagCount + 1], index, {});
+        end -= tagCount;
+        continue;
+      }
+      if (isAuthorBio(text, matchers)) {
+        if (options.authorBio) report('author-bio', 'authorBio', index, index, {});
+        end--;
+        continue;
+      }
+      break;
+    }
+    // A bio may be followed by a line of another kind (an affiliate note, a newsletter prompt).
+    for (let back = end - 1; options.authorBio && back >= Math.max(1, end - 2); back--) {
+      const index = filled[back];
+      if (isAuthorBio(stripDecoration(lines[index].text), matchers)) {
+        report('author-bio', 'authorBio', index, index, {});
+        break;
+      }
+    }
+
+    if (!options.unmarked || end < 1) return;
+    while (end >= 0 && separatorLine.test(lines[filled[end]].text)) end--;
+    let start = end;
+    while (start >= 0 && (isUnmarkedCandidate(lines[filled[start]].text, options.maxHeadlineWords) || separatorLine.test(lines[filled[start]].text))) start--;
+    start++;
+    while (start <= end && separatorLine.test(lines[filled[start]].text)) start++;
+    const run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
+    if (run.length < options.minUnmarkedLines || start === 0) return;
+    // A list introduced by "Key figures:" or a timeline belongs to the article.
+    if (/[:\uff1a]\s*$/.test(lines[filled[start - 1]].text)) return;
+    if (run.filter((index) => articleListEntry.test(stripDecoration(lines[index].text))).length * 2 >= run.length) return;
+
+    const bodyText = context.text.slice(0, lines[run[0]].start);
+    const body = new Set(contentTerms(bodyText, matchers.ignoreWords));
+    if (body.size < 30) return;
+    const offTopic = run.map((index) => {
+      const terms = [...new Set(contentTerms(stripDecoration(lines[index].text), matchers.ignoreWords))];
+      if (terms.length === 0) return false;
+      const shared = terms.filter((term) => body.has(term)).length;
+      return !(shared >= 2 || shared / terms.length >= 0.5);
+    });
+    // The block starts at the first unrelated line from which unrelated lines are the clear majority.
+    for (let first = 0; first <= run.length - options.minUnmarkedLines; first++) {
+      if (!offTopic[first]) continue;
+      const rest = offTopic.slice(first);
+      const unrelated = rest.filter(Boolean).length;
+      if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= rest.length * 2) {
+        report('unmarked', 'unmarked', run[first], run[run.length - 1], { count: rest.length });
+        return;
+      }
+    }
+  },
+});
+
+/** A line that may belong to an unmarked trailer: headline-shaped, at least three words, not a quotation. */
+function isUnmarkedCandidate(text: string, maxWords: number): boolean {
+  return isHeadlineLike(text, maxWords, 3) && !wholeQuote.test(stripDecoration(text));
+}
