@@ -63,6 +63,11 @@ export function markerKey(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** A marker line as shown in a message: without bullets and a trailing colon or ellipsis. */
+function markerLabel(text: string): string {
+  return stripDecoration(text).replace(/[\s:\uff1a.\u2026]+$/u, '');
+}
+
 const headlineStart = /^[\p{Lu}\p{N}"'\u201c\u2018(\[]|^\p{Extended_Pictographic}/u;
 const twoSentences = /[.!?]["\u201d\u2019]?\s+["\u201c]?\p{Lu}\p{Ll}/u;
 const truncated = /(?:\.\.\.|\u2026)$/u;
@@ -187,6 +192,7 @@ export default defineRule<Options>({
     defaultSeverity: 'warn',
     messages: {
       marked: 'Unexpected trailer `{{marker}}` with {{count}} headline(s), expected the article to end before it',
+      markerOnly: 'Unexpected trailer heading `{{marker}}` at the end, expected the article to end before it',
       unmarked: 'Unexpected {{count}} trailing headlines unrelated to the article, expected the article to end before them',
       tags: 'Unexpected trailing tag list, expected the article to end before it',
       authorBio: 'Unexpected author bio at the end, expected the article to end before it',
@@ -239,7 +245,7 @@ export default defineRule<Options>({
       let last = at;
       while (next < filled.length && !isMarker(lines[filled[next]].text, matchers)) {
         const line = lines[filled[next]].text;
-        if (isHeadlineLike(line, options.maxHeadlineWords, 2, false)) {
+        if (isHeadlineLike(line, options.maxHeadlineWords, 2, false) && !commentCount.test(stripDecoration(line))) {
           count++;
           last = next;
         } else if (!separatorLine.test(line)) break;
@@ -249,7 +255,7 @@ export default defineRule<Options>({
       const atEnd = filled.slice(next).every((later) => separatorLine.test(lines[later].text));
       if (count >= 2 || (count === 1 && atEnd)) {
         markedStart.set(filled[next - 1], at);
-        report('marked', 'marked', index, filled[next - 1], { marker: stripDecoration(lines[index].text), count });
+        report('marked', 'marked', index, filled[next - 1], { marker: markerLabel(lines[index].text), count });
         at = next - 1;
       }
     }
@@ -275,7 +281,7 @@ export default defineRule<Options>({
       }
       if (isMarker(text, matchers)) {
         // A marker whose list the scraper dropped.
-        report('marked', 'marked', index, index, { marker: text, count: 0 });
+        report('marked', 'markerOnly', index, index, { marker: markerLabel(text) });
         end--;
         continue;
       }

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import rule, { contentTerms, isHeadlineLike, loadTrailerData, markerKey, stripDecoration } from '../rules/off-topic-trailer.js';
+import { createAjv, readPackageJson } from '../src/schema.js';
+import { lintWithRule, testRule } from './helpers/rule-tester.js';
+
+const article = [
+  'The harbour authority approved a plan on Monday to dredge the main shipping channel, allowing larger container ships to dock at the port for the first time.',
+  '',
+  'The work will cost about 90 million dollars and take two years. Fishermen have warned that dredging could disturb spawning grounds for flatfish near the harbour mouth, and the authority has promised to pause work during the spring spawning season.',
+  '',
+  '"This keeps the port competitive for another generation," said harbour master Colm Byrne.',
+  '',
+].join('\n');
+
+const headlines = ['Teenager wins national chess title at first attempt', 'Ten soups to make this autumn', 'Pop star announces farewell stadium tour'];
+
+describe('off-topic-trailer helpers', () => {
+  it('normalises marker lines', () => {
+    expect(markerKey('  You May Also Like…')).toBe('you may also like');
+    expect(markerKey('- Editor\u2019s Picks:')).toBe("editor's picks");
+    expect(markerKey('Read more >')).toBe('read more');
+  });
+
+  it('strips bullets and ages from headline lines', () => {
+    expect(stripDecoration('\u2022 Rates edge down \u00b7 6h ago')).toBe('Rates edge down');
+    expect(stripDecoration('1. Rates edge down')).toBe('Rates edge down');
+  });
+
+  it('tells headline-like lines from sentences', () => {
+    expect(isHeadlineLike('Stocks edge higher as investors await inflation data', 20)).toBe(true);
+    expect(isHeadlineLike('Which streaming service is cheapest now?', 20)).toBe(true);
+    expect(isHeadlineLike('The trial continues.', 20)).toBe(false);
+    expect(isHeadlineLike('the lower-case start of a wrapped sentence', 20)).toBe(false);
+    expect(isHeadlineLike('Paid ads are not the problem. Our perceptions are', 20)).toBe(false);
+    expect(isHeadlineLike('Paid ads are not the problem. Our perceptions are', 20, 2, false)).toBe(true);
+  });
+
+  it('keeps stemmed content words only', () => {
+    const ignore = new Set(['the', 'for', 'said']);
+    expect(contentTerms('The Farmers said harvests for farmers', ignore)).toEqual(['farmer', 'harvest', 'farmer']);
+  });
+
+  it('ships marker data that its schema accepts, and the schema rejects bad data', () => {
+    expect(loadTrailerData().markers).toContain('you may also like');
+    const validate = createAjv().compile(readPackageJson<Record<string, unknown>>('rules/off-topic-trailer.markers.schema.json'));
+    expect(validate({ markers: 'you may also like' })).toBe(false);
+  });
+});
+
+describe('off-topic-trailer rule', () => {
+  it('reports marked, unmarked and widget trailers, and leaves article endings alone', async () => {
+    await testRule(rule, {
+      valid: [
+        article,
+        // A short quotation to close the story.
+        `${article}"We will not let this harbour die"\n"Not on our watch"\n`,
+        // A marker-like word in prose is not a marker line.
+        `${article}Read more about the plan in the authority's report, published on its website.\n`,
+        // Comment counts are scraping-artifact's by default.
+        `${article}Comments (12)\n`,
+      ],
+      invalid: [
+        {
+          documents: `${article}Trending now\n${headlines.join('\n')}\n`,
+          errors: [{ messageId: 'marked', kind: 'marked', text: `Trending now\n${headlines.join('\n')}`, line: 6, column: 1 }],
+        },
+        {
+          documents: `${article}${headlines.join('\n')}\n`,
+          errors: [{ messageId: 'unmarked', kind: 'unmarked', text: headlines.join('\n'), line: 6 }],
+        },
+        {
+          // A marked block in the middle needs two headlines; the article goes on after it.
+          documents: `${article}Related stories\n${headlines.slice(0, 2).join('\n')}\n\nByrne said the first ships could arrive in 2027.\n`,
+          errors: [{ messageId: 'marked', text: `Related stories\n${headlines.slice(0, 2).join('\n')}` }],
+        },
+        {
+          documents: `${article}Topics: Shipping, Ports, Fishing\n`,
+          errors: [{ messageId: 'tags', kind: 'tags', text: 'Topics: Shipping, Ports, Fishing' }],
+        },
+        {
+          documents: `${article}Tags\nShipping, Ports, Fishing\n`,
+          errors: [{ messageId: 'tags', text: 'Tags\nShipping, Ports, Fishing' }],
+        },
+      ],
+    });
+  });
+
+  it('keeps on-topic trailing lines that share the article\u2019s words', async () => {
+    await testRule(rule, {
+      valid: [`${article}Harbour dredging plan approved despite fishermen's fears\nPort authority promises pause during spawning season\n`],
+      invalid: [],
+    });
+  });
+
+  it('takes extra markers and switches from options', async () => {
+    await testRule(rule, {
+      options: { markers: ['Across the network'], ignoreMarkers: ['Trending now'], commentCounts: true, tags: false },
+      valid: [`${article}Trending now\n`, `${article}Topics: Shipping, Ports\n`],
+      invalid: [
+        {
+          documents: `${article}Across the network\n${headlines.slice(0, 2).join('\n')}\n`,
+          errors: [{ messageId: 'marked', text: `Across the network\n${headlines.slice(0, 2).join('\n')}` }],
+        },
+        { documents: `${article}Comments (12)\n`, errors: [{ messageId: 'commentCount', kind: 'comment-count', text: 'Comments (12)' }] },
+      ],
+    });
+    await testRule(rule, { options: { unmarked: false }, valid: [`${article}${headlines.join('\n')}\n`], invalid: [] });
+  });
+
+  it('offers a fix that removes the whole block and its line breaks', async () => {
+    const text = `${article}You may also like\n${headlines.join('\n')}\n`;
+    const [result] = await lintWithRule(rule, text);
+    const fix = result.messages[0].fix!;
+    expect(text.slice(0, fix.start) + fix.text + text.slice(fix.end)).toBe(`${article.trimEnd()}\n`);
+    const middle = `${article}Related stories\n${headlines.slice(0, 2).join('\n')}\nByrne said the first ships could arrive in 2027.\n`;
+    const [inMiddle] = await lintWithRule(rule, middle);
+    const cut = inMiddle.messages[0].fix!;
+    expect(middle.slice(0, cut.start) + middle.slice(cut.end)).toBe(`${article}Byrne said the first ships could arrive in 2027.\n`);
+  });
+});
