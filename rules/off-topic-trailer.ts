@@ -68,7 +68,7 @@ function markerLabel(text: string): string {
   return stripDecoration(text).replace(/[\s:\uff1a.\u2026]+$/u, '');
 }
 
-const headlineStart = /^[\p{Lu}\p{N}"'\u201c\u2018(\[]|^\p{Extended_Pictographic}/u;
+const headlineStart = /^[\p{Lu}\p{N}"'\u201c\u2018(\[]|^(?![\u00a9\u00ae\u2122])\p{Extended_Pictographic}/u;
 const twoSentences = /[.!?]["\u201d\u2019]?\s+["\u201c]?\p{Lu}\p{Ll}/u;
 const truncated = /(?:\.\.\.|\u2026)$/u;
 
@@ -242,18 +242,33 @@ export default defineRule<Options>({
       if (!isMarker(lines[index].text, matchers)) continue;
       let next = at + 1;
       let count = 0;
+      // Items of three words or more: a list of two-word names is navigation or a product list, not headlines.
+      let full = 0;
       let last = at;
+      let bulleted: boolean | undefined;
+      let spaced: boolean | undefined;
       while (next < filled.length && !isMarker(lines[filled[next]].text, matchers)) {
         const line = lines[filled[next]].text;
         if (isHeadlineLike(line, options.maxHeadlineWords, 2, false) && !commentCount.test(stripDecoration(line))) {
+          // Items of one list share their look: all bulleted or none, all blank-separated or none
+          // (so a hard-wrapped paragraph after the list does not join it).
+          const hasBullet = bullet.test(line.trim());
+          if (bulleted !== undefined && hasBullet !== bulleted) break;
+          bulleted = hasBullet;
+          if (count > 0) {
+            const gap = filled[next] - filled[last] > 1;
+            if (spaced !== undefined && gap !== spaced) break;
+            spaced = gap;
+          }
           count++;
+          if (stripDecoration(line).split(/\s+/).length >= 3) full++;
           last = next;
         } else if (!separatorLine.test(line)) break;
         next++;
       }
       next = last + 1;
       const atEnd = filled.slice(next).every((later) => separatorLine.test(lines[later].text));
-      if (count >= 2 || (count === 1 && atEnd)) {
+      if ((count >= 2 && full >= 2) || (count === 1 && full === 1 && atEnd)) {
         markedStart.set(filled[next - 1], at);
         report('marked', 'marked', index, filled[next - 1], { marker: markerLabel(lines[index].text), count });
         at = next - 1;
@@ -342,6 +357,14 @@ export default defineRule<Options>({
 });
 
 /** A line that may belong to an unmarked trailer: headline-shaped, at least three words, not a quotation. */
+// Headlines of other stories do not speak in the first person, exclaim, or list times of day.
+const notHeadline = /!["\u201d\u2019]?$|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\p{L})/iu;
+// Lower case only: "Our" and "My" are often title-cased words of a headline.
+const firstPerson = /\b(?:I|we|us|our|my|me)\b|^We\b/u;
+
 function isUnmarkedCandidate(text: string, maxWords: number): boolean {
-  return isHeadlineLike(text, maxWords, 3) && !wholeQuote.test(stripDecoration(text));
+  const line = stripDecoration(text);
+  if (!isHeadlineLike(text, maxWords, 3) || wholeQuote.test(line)) return false;
+  const unquoted = line.replace(/["\u201c][^"\u201d]*["\u201d]/gu, '""');
+  return !notHeadline.test(unquoted) && !firstPerson.test(unquoted);
 }
