@@ -313,11 +313,22 @@ export default defineRule<Options>({
       }
       break;
     }
-    // A bio may be followed by a line of another kind (an affiliate note, a newsletter prompt).
-    for (let back = end - 1; options.authorBio && back >= Math.max(1, end - 2); back--) {
+    // A bio, a tag list or an emptied marker may be followed by a line of another kind (an affiliate
+    // note, a newsletter prompt): look two lines further back.
+    for (let back = end - 1; back >= Math.max(1, end - 2); back--) {
       const index = filled[back];
-      if (isAuthorBio(stripDecoration(lines[index].text), matchers)) {
-        report('author-bio', 'authorBio', index, index, {});
+      const text = stripDecoration(lines[index].text);
+      if (isAuthorBio(text, matchers)) {
+        if (options.authorBio) report('author-bio', 'authorBio', index, index, {});
+        break;
+      }
+      const tagCount = tagLines(lines, index, filled[back - 1], matchers);
+      if (tagCount > 0) {
+        if (options.tags) report('tags', 'tags', filled[back - tagCount + 1], index, {});
+        break;
+      }
+      if (isMarker(text, matchers) && !isHeadlineLike(lines[filled[back + 1]].text, options.maxHeadlineWords)) {
+        report('marked', 'markerOnly', index, index, { marker: markerLabel(text) });
         break;
       }
     }
@@ -328,7 +339,16 @@ export default defineRule<Options>({
     while (start >= 0 && (isUnmarkedCandidate(lines[filled[start]].text, options.maxHeadlineWords) || separatorLine.test(lines[filled[start]].text))) start--;
     start++;
     while (start <= end && separatorLine.test(lines[filled[start]].text)) start++;
-    const run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
+    let run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
+    if (run.length < options.minUnmarkedLines) return;
+    // Items of one list share their look: a bulleted list of the article's own ends where unbulleted headlines begin.
+    const lastBulleted = bullet.test(lines[run[run.length - 1]].text.trim());
+    let firstOfLook = run.length - 1;
+    while (firstOfLook > 0 && bullet.test(lines[run[firstOfLook - 1]].text.trim()) === lastBulleted) firstOfLook--;
+    if (firstOfLook > 0) {
+      run = run.slice(firstOfLook);
+      start = filled.indexOf(run[0]);
+    }
     if (run.length < options.minUnmarkedLines || start === 0) return;
     // A list introduced by "Key figures:" or a timeline belongs to the article.
     if (/[:\uff1a]\s*$/.test(lines[filled[start - 1]].text)) return;

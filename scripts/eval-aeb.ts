@@ -63,7 +63,8 @@ const showFn = Number(values['show-fn']);
 for (const extractor of values.extractors!.split(',')) {
   const records = readJsonl(join(base, 'extractor-output', `${extractor}.jsonl`));
   const documents: LoadedDocument[] = records.map((r, index) => ({ info: { path: `${extractor}.jsonl`, line: index + 1, id: r.id, contentStart: 0 }, text: r.text, notes: [] }));
-  const { report } = await lintDocuments(documents, onlyChosen);
+  const { report, crashes } = await lintDocuments(documents, onlyChosen);
+  if (crashes.length) console.log(`  ${crashes.length} rule crash(es), e.g. ${crashes[0]}`);
   let tp = 0;
   let fp = 0;
   let fn = 0;
