@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config.js';
 import { lintDocuments } from '../src/engine.js';
 import { builtinRules } from '../src/rules.js';
 import type { LoadedDocument } from '../src/inputs.js';
-import { requireShared } from './shared.js';
+import { normaliseLine, readJsonl, requireShared } from './shared.js';
 
 // Line-level evaluation on the Scrapinghub Article Extraction Benchmark: a line an extractor output
 // holds that the ground truth does not is boilerplate; a line counts as flagged when a message of
@@ -24,27 +23,6 @@ const { values } = parseArgs({
   },
 });
 
-/** Normalise a line for comparison: quotes, spaces, list and table markup. */
-export function normaliseLine(line: string): string {
-  return line
-    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
-    .replace(/[\u00a0\u2009\u202f]/g, ' ')
-    .replace(/^\s*(?:[-*\u2022]\s+|#+\s+|>\s*)/, '')
-    .replace(/\|/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-interface Record {
-  id: string;
-  text: string;
-}
-const readJsonl = (path: string): Record[] =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record);
 
 const shared = requireShared('eval:aeb');
 const base = join(shared, 'corpora', 'scrapinghub-aeb');
