@@ -128,7 +128,13 @@ function matchersFor(options: Options): Matchers {
   const roles = builtin.bioRoles.map(escapeRegExp).join('|');
   matchers = {
     markers,
-    markerPatterns: [...builtin.markerPatterns, ...options.markerPatterns].map((source) => new RegExp(source, 'iu')),
+    markerPatterns: [...builtin.markerPatterns, ...options.markerPatterns].map((source) => {
+      try {
+        return new RegExp(source, 'iu');
+      } catch (error) {
+        throw new Error(`off-topic-trailer: markerPatterns entry ${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`);
+      }
+    }),
     tagLine: new RegExp(`^(?:${labels})\\s*[:\\uff1a]\\s*(\\S.*)$`, 'iu'),
     tagHeading: new Set(builtin.tagLabels),
     bio: new RegExp(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule, { contentTerms, isHeadlineLike, loadTrailerData, markerKey, stripDecoration } from '../rules/off-topic-trailer.js';
+import { resolveConfig } from '../src/config.js';
+import { lintDocuments } from '../src/engine.js';
 import { createAjv, readPackageJson } from '../src/schema.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
@@ -85,6 +87,28 @@ describe('off-topic-trailer rule', () => {
     });
   });
 
+  it('ends a list where its look changes, and ignores lists of two-word names', async () => {
+    const bulleted = headlines.map((headline) => `  * ${headline}`).join('\n');
+    await testRule(rule, {
+      valid: [
+        // A product list under a marker: names of two words are not headlines.
+        `${article}Related\n\nApple AirPods\nCharging Case\nSmart Speaker\n`,
+      ],
+      invalid: [
+        {
+          // A hard-wrapped paragraph after a bulleted list does not join it.
+          documents: `${article}Related Stories\n\n${bulleted}\n\nByrne said the dredgers would start work in the outer\nchannel next spring, weather permitting.\n`,
+          errors: [{ messageId: 'marked', text: `Related Stories\n\n${bulleted}` }],
+        },
+        {
+          // CRLF line ends: the span stops before the last \r.
+          documents: `${article}Most read\r\n${headlines.join('\r\n')}\r\n`.replace(/(?<!\r)\n/g, '\r\n'),
+          errors: [{ messageId: 'marked', text: `Most read\r\n${headlines.join('\r\n')}` }],
+        },
+      ],
+    });
+  });
+
   it('keeps on-topic trailing lines that share the article\u2019s words', async () => {
     await testRule(rule, {
       valid: [`${article}Harbour dredging plan approved despite fishermen's fears\nPort authority promises pause during spawning season\n`],
@@ -105,6 +129,12 @@ describe('off-topic-trailer rule', () => {
       ],
     });
     await testRule(rule, { options: { unmarked: false }, valid: [`${article}${headlines.join('\n')}\n`], invalid: [] });
+  });
+
+  it('names a bad marker pattern from options', async () => {
+    const config = resolveConfig({ rules: { [rule.meta.id]: ['warn', { markerPatterns: ['(unclosed'] }] } }, { rules: new Map([[rule.meta.id, rule]]) });
+    const { report } = await lintDocuments([{ info: { path: 'doc.txt', contentStart: 0 }, text: article, notes: [] }], config);
+    expect(report.files[0].messages[0].message).toMatch(/markerPatterns entry "\(unclosed" is not a valid regular expression/);
   });
 
   it('offers a fix that removes the whole block and its line breaks', async () => {
