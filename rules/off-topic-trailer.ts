@@ -15,6 +15,8 @@ interface Options {
   unmarked: boolean;
   /** Fewest lines an unmarked block must have. */
   minUnmarkedLines: number;
+  /** Most lines of a trailing run judged for an unmarked block; a longer run is a list of the article's. */
+  maxUnmarkedLines: number;
   /** Most words a headline-like line may have. */
   maxHeadlineWords: number;
   /** Report a trailing "Tags:" / "Topics:" list. */
@@ -82,6 +84,8 @@ export function isHeadlineLike(text: string, maxWords: number, minWords = 2, one
   if (words.length < minWords || words.length > maxWords) return false;
   if (!headlineStart.test(line)) return false;
   if (/[.,;:]$/.test(line) && !truncated.test(line)) return false;
+  // A whole-line aside "(Sign up here.)", a link or a handle is not a headline.
+  if (/^\(.*\)$/u.test(line) || /https?:\/\/|(?<![\p{L}\p{N}])@[\p{L}\p{N}_]/u.test(line)) return false;
   return !oneSentence || !twoSentences.test(line);
 }
 
@@ -90,6 +94,8 @@ const separatorLine = /^[\p{P}\p{S}\s]+$/u;
 const wholeQuote = /^["\u201c\u2018'].*["\u201d\u2019']$/u;
 // Timeline entries ("2019: …", "March 4 …") and interview turns ("Q: …") belong to the article.
 const articleListEntry = /^(?:\d{1,4}[:./-]|\d{4}\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\p{Lu}{1,3}:\s)/iu;
+// "Jane Doe, Acme Records": a list of people (signatories, a cast, a panel) belongs to the article.
+const personEntry = /^\p{Lu}[\p{L}'\u2019.-]+(?:\s\p{Lu}[\p{L}'\u2019.-]+){1,2},\s/u;
 const wordPattern = /\p{L}[\p{L}\p{N}'\u2019]*/gu;
 
 /** Content words of a text, stemmed, without stopwords and common news words. */
@@ -138,7 +144,8 @@ function matchersFor(options: Options): Matchers {
     tagLine: new RegExp(`^(?:${labels})\\s*[:\\uff1a]\\s*(\\S.*)$`, 'iu'),
     tagHeading: new Set(builtin.tagLabels),
     bio: new RegExp(
-      `^(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:[\\p{L}&,-]+\\s+){0,5}(?:${roles})s?\\b`,
+      // A person's name (not "The …"), then "is a/the/X's", a few describing words (no "of", "for"…), a role.
+      `^(?!(?:The|A|An|This|That|These|Its|His|Her|Their)\\s)(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:(?!(?:of|in|at|for|by|with|to|on|from)\\s)[\\p{L}&,-]+\\s+){0,4}(?:${roles})s?\\b`,
       'u',
     ),
     ignoreWords: new Set([...englishStopwords, ...builtin.commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
@@ -214,6 +221,7 @@ export default defineRule<Options>({
         ignoreMarkers: { type: 'array', items: { type: 'string' }, default: [] },
         unmarked: { type: 'boolean', default: true },
         minUnmarkedLines: { type: 'integer', minimum: 2, default: 2 },
+        maxUnmarkedLines: { type: 'integer', minimum: 2, default: 12 },
         maxHeadlineWords: { type: 'integer', minimum: 3, default: 20 },
         tags: { type: 'boolean', default: true },
         authorBio: { type: 'boolean', default: true },
@@ -360,7 +368,13 @@ export default defineRule<Options>({
     if (run.length < options.minUnmarkedLines || start === 0) return;
     // A list introduced by "Key figures:" or a timeline belongs to the article.
     if (/[:\uff1a]\s*$/.test(lines[filled[start - 1]].text)) return;
-    if (run.filter((index) => articleListEntry.test(stripDecoration(lines[index].text))).length * 2 >= run.length) return;
+    if (run.filter((index) => articleListEntry.test(stripDecoration(lines[index].text)) || personEntry.test(stripDecoration(lines[index].text))).length * 2 >= run.length) return;
+    if (isCountedList(run.map((index) => lines[index].text))) return;
+    // Headlines run to several words each, and a trailer to a handful of them; a long list of short
+    // entries (names, places, results) is the article's own.
+    if (run.length > options.maxUnmarkedLines) return;
+    const meanWords = run.reduce((sum, index) => sum + stripDecoration(lines[index].text).split(/\s+/).length, 0) / run.length;
+    if (meanWords < 5) return;
 
     const bodyText = context.text.slice(0, lines[run[0]].start);
     const body = new Set(contentTerms(bodyText, matchers.ignoreWords));
@@ -384,9 +398,17 @@ export default defineRule<Options>({
   },
 });
 
+/** Whether most lines are numbered 1, 2, 3 … in order (a list may start again at 1): a ranking or results table of the article's own. */
+export function isCountedList(texts: string[]): boolean {
+  const numbers = texts.map((text) => /^\s*(\d{1,3})(?:[.)]|\s)/.exec(text)).filter((match) => match !== null).map((match) => Number(match[1]));
+  return numbers.length >= 2 && numbers.length * 2 >= texts.length && numbers.every((number, at) => at === 0 || number === numbers[at - 1] + 1 || number === 1);
+}
+
 /** A line that may belong to an unmarked trailer: headline-shaped, at least three words, not a quotation. */
 // Headlines of other stories do not speak in the first person, exclaim, or list times of day.
 const notHeadline = /!["\u201d\u2019]?$|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\p{L})/iu;
+// Photo credits ("Jane Doe via Getty Images", "John Roe / Reuters") are scraping-artifact's.
+const photoCredit = /\bvia (?:Getty|AP|Reuters|AFP|EPA|Shutterstock|Alamy)\b|\s\/\s*(?:Getty|AP|Reuters|AFP|EPA|Shutterstock|Alamy|PA)\b|^(?:photo|image|picture|credit)s?\s*[:|]/iu;
 // Lower case only: "Our" and "My" are often title-cased words of a headline.
 const firstPerson = /\b(?:I|we|us|our|my|me)\b|^We\b/u;
 
@@ -394,5 +416,5 @@ function isUnmarkedCandidate(text: string, maxWords: number): boolean {
   const line = stripDecoration(text);
   if (!isHeadlineLike(text, maxWords, 3) || wholeQuote.test(line)) return false;
   const unquoted = line.replace(/["\u201c][^"\u201d]*["\u201d]/gu, '""');
-  return !notHeadline.test(unquoted) && !firstPerson.test(unquoted);
+  return !notHeadline.test(unquoted) && !firstPerson.test(unquoted) && !photoCredit.test(line);
 }

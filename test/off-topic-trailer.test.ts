@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import rule, { contentTerms, isHeadlineLike, loadTrailerData, markerKey, stripDecoration } from '../rules/off-topic-trailer.js';
+import rule, { contentTerms, isCountedList, isHeadlineLike, loadTrailerData, markerKey, stripDecoration } from '../rules/off-topic-trailer.js';
 import { resolveConfig } from '../src/config.js';
 import { lintDocuments } from '../src/engine.js';
 import { createAjv, readPackageJson } from '../src/schema.js';
@@ -35,6 +35,11 @@ describe('off-topic-trailer helpers', () => {
     expect(isHeadlineLike('the lower-case start of a wrapped sentence', 20)).toBe(false);
     expect(isHeadlineLike('Paid ads are not the problem. Our perceptions are', 20)).toBe(false);
     expect(isHeadlineLike('Paid ads are not the problem. Our perceptions are', 20, 2, false)).toBe(true);
+  });
+
+  it('recognises numbered rankings', () => {
+    expect(isCountedList(['5 Carlos Moya (Spain)', '6 Tim Henman (Britain)', '7 Andre Agassi (US)'])).toBe(true);
+    expect(isCountedList(['15 Amazing Images of Stars', '11 Fascinating Facts About Our Galaxy', 'The 11 Biggest Questions'])).toBe(false);
   });
 
   it('keeps stemmed content words only', () => {
