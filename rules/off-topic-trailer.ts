@@ -35,6 +35,7 @@ interface TrailerData {
   tagLabels: string[];
   bioRoles: string[];
   commonWords: string[];
+  skipLines: string[];
 }
 
 /** The built-in data, checked once against its schema. */
@@ -116,6 +117,7 @@ interface Matchers {
   tagHeading: Set<string>;
   bio: RegExp;
   ignoreWords: Set<string>;
+  skipLines: Set<string>;
 }
 
 const commentCount =
@@ -148,6 +150,7 @@ function matchersFor(options: Options): Matchers {
       `^(?!(?:The|A|An|This|That|These|Its|His|Her|Their)\\s)(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:(?!(?:of|in|at|for|by|with|to|on|from)\\s)[\\p{L}&,-]+\\s+){0,4}(?:${roles})s?\\b`,
       'u',
     ),
+    skipLines: new Set(builtin.skipLines.map(markerKey)),
     ignoreWords: new Set([...englishStopwords, ...builtin.commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
   };
   matcherCache.set(options, matchers);
@@ -159,7 +162,8 @@ function isAuthorBio(text: string, matchers: Matchers): boolean {
 }
 
 function isMarker(text: string, matchers: Matchers): boolean {
-  if (text.length > 70) return false;
+  // A marker is a label: a line that ends a sentence ("Read more about sharing.") is prose.
+  if (text.length > 70 || /(?<!\.)\.\s*$/.test(text)) return false;
   const key = markerKey(text);
   if (key.length < 2) return false;
   return matchers.markers.has(key) || matchers.markerPatterns.some((pattern) => pattern.test(key));
@@ -296,7 +300,7 @@ export default defineRule<Options>({
     while (end >= 0) {
       const index = filled[end];
       const text = stripDecoration(lines[index].text);
-      if (separatorLine.test(text)) {
+      if (separatorLine.test(text) || matchers.skipLines.has(markerKey(text))) {
         end--;
         continue;
       }

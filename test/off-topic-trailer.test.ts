@@ -63,6 +63,8 @@ describe('off-topic-trailer rule', () => {
         `${article}"We will not let this harbour die"\n"Not on our watch"\n`,
         // A marker-like word in prose is not a marker line.
         `${article}Read more about the plan in the authority's report, published on its website.\n`,
+        // A sentence is not a marker, even when it starts like one.
+        `${article}Read more about sharing.\n${headlines.slice(0, 2).join('\n')}\nByrne said the first ships could arrive in 2027.\n`,
         // Comment counts are scraping-artifact's by default.
         `${article}Comments (12)\n`,
       ],
@@ -79,6 +81,11 @@ describe('off-topic-trailer rule', () => {
           // A marked block in the middle needs two headlines; the article goes on after it.
           documents: `${article}Related stories\n${headlines.slice(0, 2).join('\n')}\n\nByrne said the first ships could arrive in 2027.\n`,
           errors: [{ messageId: 'marked', text: `Related stories\n${headlines.slice(0, 2).join('\n')}` }],
+        },
+        {
+          // Another rule's one-line leftover after the trailer is stepped over.
+          documents: `${article}${headlines.join('\n')}\nAdvertisement\n`,
+          errors: [{ messageId: 'unmarked', text: headlines.join('\n') }],
         },
         {
           documents: `${article}Topics: Shipping, Ports, Fishing\n`,
