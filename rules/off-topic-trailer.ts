@@ -256,43 +256,10 @@ export default defineRule<Options>({
     };
 
     // Marked blocks: a marker line, then headline-like lines.
-    const markedStart = new Map<number, number>();
-    for (let at = 0; at < filled.length; at++) {
-      const index = filled[at];
-      if (!isMarker(lines[index].text, matchers)) continue;
-      let next = at + 1;
-      let count = 0;
-      // Items of three words or more: a list of two-word names is navigation or a product list, not headlines.
-      let full = 0;
-      let last = at;
-      let bulleted: boolean | undefined;
-      let spaced: boolean | undefined;
-      while (next < filled.length && !isMarker(lines[filled[next]].text, matchers)) {
-        const line = lines[filled[next]].text;
-        if (isHeadlineLike(line, options.maxHeadlineWords, 2, false) && !commentCount.test(stripDecoration(line))) {
-          // Items of one list share their look: all bulleted or none, all blank-separated or none
-          // (so a hard-wrapped paragraph after the list does not join it).
-          const hasBullet = bullet.test(line.trim());
-          if (bulleted !== undefined && hasBullet !== bulleted) break;
-          bulleted = hasBullet;
-          if (count > 0) {
-            const gap = filled[next] - filled[last] > 1;
-            if (spaced !== undefined && gap !== spaced) break;
-            spaced = gap;
-          }
-          count++;
-          if (stripDecoration(line).split(/\s+/).length >= 3) full++;
-          last = next;
-        } else if (!separatorLine.test(line)) break;
-        next++;
-      }
-      next = last + 1;
-      const atEnd = filled.slice(next).every((later) => separatorLine.test(lines[later].text));
-      if ((count >= 2 && full >= 2) || (count === 1 && full === 1 && atEnd)) {
-        markedStart.set(filled[next - 1], at);
-        report('marked', 'marked', index, filled[next - 1], { marker: markerLabel(lines[index].text), count });
-        at = next - 1;
-      }
+    const markedByLastLine = new Map<number, number>();
+    for (const block of findMarkedBlocks(lines, filled, options, matchers)) {
+      markedByLastLine.set(filled[block.last], block.first);
+      report('marked', 'marked', filled[block.first], filled[block.last], { marker: markerLabel(lines[filled[block.first]].text), count: block.count });
     }
 
     // Peel widgets and marked blocks off the end; what is left ends the article (or an unmarked trailer).
@@ -304,7 +271,7 @@ export default defineRule<Options>({
         end--;
         continue;
       }
-      const blockStart = markedStart.get(index);
+      const blockStart = markedByLastLine.get(index);
       if (blockStart !== undefined) {
         end = blockStart - 1;
         continue;
@@ -354,53 +321,105 @@ export default defineRule<Options>({
     }
 
     if (!options.unmarked || end < 1) return;
-    while (end >= 0 && separatorLine.test(lines[filled[end]].text)) end--;
-    let start = end;
-    while (start >= 0 && (isUnmarkedCandidate(lines[filled[start]].text, options.maxHeadlineWords) || separatorLine.test(lines[filled[start]].text))) start--;
-    start++;
-    while (start <= end && separatorLine.test(lines[filled[start]].text)) start++;
-    let run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
-    if (run.length < options.minUnmarkedLines) return;
-    // Items of one list share their look: a bulleted list of the article's own ends where unbulleted headlines begin.
-    const lastBulleted = bullet.test(lines[run[run.length - 1]].text.trim());
-    let firstOfLook = run.length - 1;
-    while (firstOfLook > 0 && bullet.test(lines[run[firstOfLook - 1]].text.trim()) === lastBulleted) firstOfLook--;
-    if (firstOfLook > 0) {
-      run = run.slice(firstOfLook);
-      start = filled.indexOf(run[0]);
-    }
-    if (run.length < options.minUnmarkedLines || start === 0) return;
-    // A list introduced by "Key figures:" or a timeline belongs to the article.
-    if (/[:\uff1a]\s*$/.test(lines[filled[start - 1]].text)) return;
-    if (run.filter((index) => articleListEntry.test(stripDecoration(lines[index].text)) || personEntry.test(stripDecoration(lines[index].text))).length * 2 >= run.length) return;
-    if (isCountedList(run.map((index) => lines[index].text))) return;
-    // Headlines run to several words each, and a trailer to a handful of them; a long list of short
-    // entries (names, places, results) is the article's own.
-    if (run.length > options.maxUnmarkedLines) return;
-    const meanWords = run.reduce((sum, index) => sum + stripDecoration(lines[index].text).split(/\s+/).length, 0) / run.length;
-    if (meanWords < 5) return;
-
-    const bodyText = context.text.slice(0, lines[run[0]].start);
-    const body = new Set(contentTerms(bodyText, matchers.ignoreWords));
-    if (body.size < 30) return;
-    const offTopic = run.map((index) => {
-      const terms = [...new Set(contentTerms(stripDecoration(lines[index].text), matchers.ignoreWords))];
-      if (terms.length === 0) return false;
-      const shared = terms.filter((term) => body.has(term)).length;
-      return !(shared >= 2 || shared / terms.length >= 0.5);
-    });
-    // The block starts at the first unrelated line from which unrelated lines are the clear majority.
-    for (let first = 0; first <= run.length - options.minUnmarkedLines; first++) {
-      if (!offTopic[first]) continue;
-      const rest = offTopic.slice(first);
-      const unrelated = rest.filter(Boolean).length;
-      if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= rest.length * 2) {
-        report('unmarked', 'unmarked', run[first], run[run.length - 1], { count: rest.length });
-        return;
-      }
-    }
+    const block = findUnmarkedBlock(context.text, lines, filled, end, options, matchers);
+    if (block) report('unmarked', 'unmarked', block[0], block[block.length - 1], { count: block.length });
   },
 });
+
+interface MarkedBlock {
+  /** Positions in the list of non-blank lines: the marker and the last headline. */
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** Marker lines with the headline-like lines after them. */
+function findMarkedBlocks(lines: TextLine[], filled: number[], options: Options, matchers: Matchers): MarkedBlock[] {
+  const blocks: MarkedBlock[] = [];
+  for (let at = 0; at < filled.length; at++) {
+    if (!isMarker(lines[filled[at]].text, matchers)) continue;
+    let count = 0;
+    // Items of three words or more: a list of two-word names is navigation or a product list, not headlines.
+    let full = 0;
+    let last = at;
+    let bulleted: boolean | undefined;
+    let spaced: boolean | undefined;
+    for (let next = at + 1; next < filled.length && !isMarker(lines[filled[next]].text, matchers); next++) {
+      const line = lines[filled[next]].text;
+      if (!isHeadlineLike(line, options.maxHeadlineWords, 2, false) || commentCount.test(stripDecoration(line))) {
+        if (separatorLine.test(line)) continue;
+        break;
+      }
+      // Items of one list share their look: all bulleted or none, all blank-separated or none
+      // (so a hard-wrapped paragraph after the list does not join it).
+      const hasBullet = bullet.test(line.trim());
+      if (bulleted !== undefined && hasBullet !== bulleted) break;
+      bulleted = hasBullet;
+      if (count > 0) {
+        const gap = filled[next] - filled[last] > 1;
+        if (spaced !== undefined && gap !== spaced) break;
+        spaced = gap;
+      }
+      count++;
+      if (stripDecoration(line).split(/\s+/).length >= 3) full++;
+      last = next;
+    }
+    const atEnd = filled.slice(last + 1).every((later) => separatorLine.test(lines[later].text));
+    if ((count >= 2 && full >= 2) || (count === 1 && full === 1 && atEnd)) {
+      blocks.push({ first: at, last, count });
+      at = last;
+    }
+  }
+  return blocks;
+}
+
+/**
+ * The unrelated headlines ending the run of headline-like lines that ends at `filled[end]`, as line
+ * indexes, or undefined when the run is the article's own (a list, a timeline) or shares its words.
+ */
+function findUnmarkedBlock(text: string, lines: TextLine[], filled: number[], end: number, options: Options, matchers: Matchers): number[] | undefined {
+  while (end >= 0 && separatorLine.test(lines[filled[end]].text)) end--;
+  let start = end;
+  while (start >= 0 && (isUnmarkedCandidate(lines[filled[start]].text, options.maxHeadlineWords) || separatorLine.test(lines[filled[start]].text))) start--;
+  start++;
+  while (start <= end && separatorLine.test(lines[filled[start]].text)) start++;
+  let run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
+  if (run.length < options.minUnmarkedLines) return undefined;
+  // Items of one list share their look: a bulleted list of the article's own ends where unbulleted headlines begin.
+  const lastBulleted = bullet.test(lines[run[run.length - 1]].text.trim());
+  let firstOfLook = run.length - 1;
+  while (firstOfLook > 0 && bullet.test(lines[run[firstOfLook - 1]].text.trim()) === lastBulleted) firstOfLook--;
+  if (firstOfLook > 0) {
+    run = run.slice(firstOfLook);
+    start = filled.indexOf(run[0]);
+  }
+  if (run.length < options.minUnmarkedLines || start === 0) return undefined;
+  const entries = run.map((index) => stripDecoration(lines[index].text));
+  // A list introduced by "Key figures:", a timeline, a list of people or a ranking belongs to the article.
+  if (/[:\uff1a]\s*$/.test(lines[filled[start - 1]].text)) return undefined;
+  if (entries.filter((entry) => articleListEntry.test(entry) || personEntry.test(entry)).length * 2 >= run.length) return undefined;
+  if (isCountedList(run.map((index) => lines[index].text))) return undefined;
+  // Headlines run to several words each, and a trailer to a handful of them; a long list of short
+  // entries (names, places, results) is the article's own.
+  if (run.length > options.maxUnmarkedLines) return undefined;
+  if (entries.reduce((sum, entry) => sum + entry.split(/\s+/).length, 0) / run.length < 5) return undefined;
+
+  const body = new Set(contentTerms(text.slice(0, lines[run[0]].start), matchers.ignoreWords));
+  if (body.size < 30) return undefined;
+  const offTopic = entries.map((entry) => {
+    const terms = [...new Set(contentTerms(entry, matchers.ignoreWords))];
+    if (terms.length === 0) return false;
+    const shared = terms.filter((term) => body.has(term)).length;
+    return !(shared >= 2 || shared / terms.length >= 0.5);
+  });
+  // The block starts at the first unrelated line from which unrelated lines are the clear majority.
+  for (let first = 0; first <= run.length - options.minUnmarkedLines; first++) {
+    if (!offTopic[first]) continue;
+    const unrelated = offTopic.slice(first).filter(Boolean).length;
+    if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= (run.length - first) * 2) return run.slice(first);
+  }
+  return undefined;
+}
 
 /** Whether most lines are numbered 1, 2, 3 … in order (a list may start again at 1): a ranking or results table of the article's own. */
 export function isCountedList(texts: string[]): boolean {
@@ -408,7 +427,6 @@ export function isCountedList(texts: string[]): boolean {
   return numbers.length >= 2 && numbers.length * 2 >= texts.length && numbers.every((number, at) => at === 0 || number === numbers[at - 1] + 1 || number === 1);
 }
 
-/** A line that may belong to an unmarked trailer: headline-shaped, at least three words, not a quotation. */
 // Headlines of other stories do not speak in the first person, exclaim, or list times of day.
 const notHeadline = /!["\u201d\u2019]?$|\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\p{L})/iu;
 // Photo credits ("Jane Doe via Getty Images", "John Roe / Reuters") are scraping-artifact's.
@@ -416,6 +434,7 @@ const photoCredit = /\bvia (?:Getty|AP|Reuters|AFP|EPA|Shutterstock|Alamy)\b|\s\
 // Lower case only: "Our" and "My" are often title-cased words of a headline.
 const firstPerson = /\b(?:I|we|us|our|my|me)\b|^We\b/u;
 
+/** A line that may belong to an unmarked trailer: headline-shaped, at least three words, not a quotation, aside or credit. */
 function isUnmarkedCandidate(text: string, maxWords: number): boolean {
   const line = stripDecoration(text);
   if (!isHeadlineLike(text, maxWords, 3) || wholeQuote.test(line)) return false;
