@@ -112,6 +112,8 @@ export function contentTerms(text: string, ignore: ReadonlySet<string>): string[
 
 interface Matchers {
   markers: Set<string>;
+  /** First words a marker line can start with; undefined when a pattern's first word is not known. */
+  markerFirstWords: Set<string> | undefined;
   markerPatterns: RegExp[];
   tagLine: RegExp;
   tagHeading: Set<string>;
@@ -134,9 +136,14 @@ function matchersFor(options: Options): Matchers {
   const markers = new Set([...builtin.markers, ...options.markers].map(markerKey).filter((key) => !ignored.has(key)));
   const labels = builtin.tagLabels.map(escapeRegExp).join('|');
   const roles = builtin.bioRoles.map(escapeRegExp).join('|');
+  const patterns = [...builtin.markerPatterns, ...options.markerPatterns];
+  const patternWords = patterns.map(leadingWords);
   matchers = {
     markers,
-    markerPatterns: [...builtin.markerPatterns, ...options.markerPatterns].map((source) => {
+    markerFirstWords: patternWords.every((words) => words !== undefined)
+      ? new Set([...[...markers].map((key) => key.split(' ')[0]), ...patternWords.flat() as string[]])
+      : undefined,
+    markerPatterns: patterns.map((source) => {
       try {
         return new RegExp(source, 'iu');
       } catch (error) {
@@ -161,9 +168,23 @@ function isAuthorBio(text: string, matchers: Matchers): boolean {
   return text.length <= 400 && matchers.bio.test(text);
 }
 
+/** The words a pattern like `^(?:more|read) …` can start with, or undefined when they cannot be read off it. */
+function leadingWords(source: string): string[] | undefined {
+  const match = /^\^(?:\(\?:([\p{L}' |]+)\)|([\p{L}']+))[ (]/u.exec(source);
+  if (!match) return undefined;
+  return (match[1] ?? match[2]).split('|').map((alternative) => alternative.split(' ')[0].toLowerCase());
+}
+
+const firstWord = /^[\s\-*\u2022\u25aa\u25ba\u203a>#\d.)]*([\p{L}'\u2019]+)/u;
+
 function isMarker(text: string, matchers: Matchers): boolean {
   // A marker is a label: a line that ends a sentence ("Read more about sharing.") is prose.
   if (text.length > 70 || /(?<!\.)\.\s*$/.test(text)) return false;
+  // Cheap test first: most short lines do not start with a word any marker starts with.
+  if (matchers.markerFirstWords) {
+    const word = firstWord.exec(text)?.[1];
+    if (!word || !matchers.markerFirstWords.has(word.toLowerCase().replace(quoteChars, "'"))) return false;
+  }
   const key = markerKey(text);
   if (key.length < 2) return false;
   return matchers.markers.has(key) || matchers.markerPatterns.some((pattern) => pattern.test(key));

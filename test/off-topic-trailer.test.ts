@@ -141,6 +141,14 @@ describe('off-topic-trailer rule', () => {
       ],
     });
     await testRule(rule, { options: { unmarked: false }, valid: [`${article}${headlines.join('\n')}\n`], invalid: [] });
+    // Patterns that start with a known word, and one that does not (the first-word prefilter steps aside).
+    for (const markerPatterns of [['^elsewhere in [\\p{L} ]+$'], ['^.{0,2}elsewhere in [\\p{L} ]+$']]) {
+      await testRule(rule, {
+        options: { markerPatterns, unmarked: false },
+        valid: [],
+        invalid: [{ documents: `${article}Elsewhere in Sport\n${headlines.join('\n')}\n`, errors: [{ messageId: 'marked', text: `Elsewhere in Sport\n${headlines.join('\n')}` }] }],
+      });
+    }
   });
 
   it('names a bad marker pattern from options', async () => {
