@@ -10,8 +10,9 @@ import { normaliseLine, readJsonl, requireShared } from './shared.js';
 // holds that the ground truth does not is boilerplate; a line counts as flagged when a message of
 // one of the chosen rules overlaps it. Usage:
 //   npm run eval:aeb -- [--rules scraping-artifact,off-topic-trailer] [--extractors newspaper,trafilatura,readability]
-//                       [--trailing] [--show-fp N] [--show-fn N]
-// --trailing scores only each document's trailing run of boilerplate lines (what off-topic-trailer is for).
+//                       [--trailing] [--show-fp N] [--show-fn N] [--time]
+// --trailing scores only each document's trailing run of boilerplate lines (what off-topic-trailer is for);
+// --time prints how long linting each extractor's outputs took.
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     trailing: { type: 'boolean', default: false },
     'show-fp': { type: 'string', default: '0' },
     'show-fn': { type: 'string', default: '0' },
+    time: { type: 'boolean', default: false },
   },
 });
 
@@ -41,7 +43,13 @@ const showFn = Number(values['show-fn']);
 for (const extractor of values.extractors!.split(',')) {
   const records = readJsonl(join(base, 'extractor-output', `${extractor}.jsonl`));
   const documents: LoadedDocument[] = records.map((r, index) => ({ info: { path: `${extractor}.jsonl`, line: index + 1, id: r.id, contentStart: 0 }, text: r.text, notes: [] }));
+  const started = performance.now();
   const { report, crashes } = await lintDocuments(documents, onlyChosen);
+  if (values.time) {
+    const megabytes = documents.reduce((sum, document) => sum + Buffer.byteLength(document.text ?? ''), 0) / 1e6;
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${extractor.padEnd(12)} linted ${megabytes.toFixed(2)} MB in ${seconds.toFixed(2)} s (${(megabytes / seconds).toFixed(1)} MB/s)`);
+  }
   if (crashes.length) console.log(`  ${crashes.length} rule crash(es), e.g. ${crashes[0]}`);
   let tp = 0;
   let fp = 0;
