@@ -208,19 +208,18 @@ function tagLines(lines: TextLine[], at: number, previous: number | undefined, m
 
 type Kind = 'marked' | 'unmarked' | 'tags' | 'author-bio' | 'comment-count';
 
-/** Offsets of a removal of lines `[first, last]` that leaves the text around them as it was. */
-function removalFix(context: RuleContext<Options>, lines: TextLine[], first: number, last: number) {
-  const { text } = context;
-  const restIsBlank = text.slice(lines[last].end).trim() === '';
-  if (restIsBlank) {
-    // Remove the block and the breaks before it, so the document still ends as it did.
-    let previous = first - 1;
-    while (previous >= 0 && lines[previous].text.trim() === '') previous--;
-    const start = previous >= 0 ? lines[previous].end : lines[first].start;
-    return { start, end: lines[last].end, text: '' };
-  }
-  const end = last + 1 < lines.length ? lines[last + 1].start : text.length;
-  return { start: lines[first].start, end, text: '' };
+/**
+ * A removal of lines `[first, last]` with the line breaks before them, so the text after them keeps
+ * its own break and adjacent findings' fixes never overlap.
+ */
+function removalFix(lines: TextLine[], first: number, last: number) {
+  let previous = first - 1;
+  while (previous >= 0 && lines[previous].text.trim() === '') previous--;
+  if (previous >= 0) return { start: lines[previous].end, end: lines[last].end, text: '' };
+  // The block opens the document: remove it with the breaks after it.
+  let next = last + 1;
+  while (next < lines.length && lines[next].text.trim() === '') next++;
+  return { start: lines[first].start, end: next < lines.length ? lines[next].start : lines[last].end, text: '' };
 }
 
 /** Trailing blocks that do not belong to the article: "You may also like" lists, unrelated headlines, tags, bios. */
@@ -271,7 +270,7 @@ export default defineRule<Options>({
         data,
         start: lines[first].start + (lines[first].text.length - lines[first].text.trimStart().length),
         end: lines[last].start + lines[last].text.trimEnd().length,
-        fix: removalFix(context, lines, first, last),
+        fix: removalFix(lines, first, last),
       };
       context.report(descriptor);
     };

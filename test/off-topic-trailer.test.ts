@@ -166,5 +166,12 @@ describe('off-topic-trailer rule', () => {
     const [inMiddle] = await lintWithRule(rule, middle);
     const cut = inMiddle.messages[0].fix!;
     expect(middle.slice(0, cut.start) + middle.slice(cut.end)).toBe(`${article}Byrne said the first ships could arrive in 2027.\n`);
+    // Findings next to each other get fixes that do not overlap, and applying both leaves the article.
+    const widgets = `${article}\nMaria Lopez is a reporter for the Harbour Gazette.\nTags: Shipping, Ports\n`;
+    const [both] = await lintWithRule(rule, widgets);
+    const fixes = both.messages.map((message) => message.fix!).sort((a, b) => b.start - a.start);
+    expect(fixes).toHaveLength(2);
+    expect(fixes[1].end).toBeLessThanOrEqual(fixes[0].start);
+    expect(fixes.reduce((text, fix) => text.slice(0, fix.start) + fix.text + text.slice(fix.end), widgets)).toBe(article);
   });
 });
