@@ -49,14 +49,14 @@ export function loadTrailerData(): TrailerData {
 const builtin = loadTrailerData();
 
 const bullet = /^(?:[-*\u2022\u25aa\u25ba\u203a>#]+|\d{1,2}[.)])\s+/u;
-const ageSuffix = /\s*[\u00b7|\u2022\u2013\u2014-]\s*(?:\d+\s*(?:s|m|h|d|w|mins?|hrs?|minutes?|hours?|days?|weeks?|months?)\s+ago|yesterday|just now)$/iu;
+const ageSuffix = /\s*[\u00b7|\u2022\u2013\u2014-]\s*(?:\d+\s*(?:s|m|h|d|w|mins?|hrs?|minutes?|hours?|days?|weeks?|months?)\s+ago|\d+\s*(?:min|minute)s?\s+read|yesterday|just now)$/iu;
 const quoteChars = /[\u2018\u2019\u201b\u2032`]/g;
 
-/** A line without list bullets, heading marks and a trailing "· 2h ago". */
+/** A line without list bullets, heading marks and a trailing "· 2h ago" or "| 4 min read". */
 export function stripDecoration(text: string): string {
   const line = text.trim().replace(bullet, '');
   // The age pattern is costly on long lines; most lines do not end like one.
-  return (/(?:ago|yesterday|now)$/i.test(line) ? line.replace(ageSuffix, '') : line).trim();
+  return (/(?:ago|yesterday|now|read)$/i.test(line) ? line.replace(ageSuffix, '') : line).trim();
 }
 
 /** A line as compared with the marker list: lower case, straight apostrophes, no trailing colon, ellipsis or arrow. */

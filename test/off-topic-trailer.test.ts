@@ -26,6 +26,7 @@ describe('off-topic-trailer helpers', () => {
   it('strips bullets and ages from headline lines', () => {
     expect(stripDecoration('\u2022 Rates edge down \u00b7 6h ago')).toBe('Rates edge down');
     expect(stripDecoration('1. Rates edge down')).toBe('Rates edge down');
+    expect(stripDecoration('Rates edge down | 4 min read')).toBe('Rates edge down');
   });
 
   it('tells headline-like lines from sentences', () => {
