@@ -1,0 +1,395 @@
+import { defineRule } from '../src/rule.js';
+import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
+import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
+import { compilePattern, loadPatternData, patternDataSchema, type CompiledPattern, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+
+interface Options {
+  /** Extra patterns; one with the id of a shipped pattern replaces it. */
+  patterns: PhrasePattern[];
+  /** Pattern ids or finding kinds to switch off (e.g. `advertisement`, `space-before-punctuation`). */
+  disable: string[];
+  /** Extra trailer marker lines left to off-topic-trailer. */
+  trailerMarkers: string[];
+  /** A line must recur in this many documents to count as learned boilerplate. */
+  minDocuments: number;
+}
+
+/** Per document: a fingerprint of the whole text and the candidate boilerplate lines as [hash, start, end]. */
+interface CorpusData {
+  fingerprint: number;
+  lines: [number, number, number][];
+}
+
+const data = loadPatternData();
+
+const KIND_MESSAGE: Record<PatternKind, string> = { caption: 'caption', prompt: 'prompt', social: 'socialEmbed', 'bot-wall': 'botWall' };
+
+interface Compiled {
+  whole: CompiledPattern[];
+  inline: CompiledPattern[];
+  /** Any line or start pattern: one test per line before trying them one by one. */
+  prefilter: RegExp;
+  trailerMarkers: Set<string>;
+  htmlTag: RegExp;
+  cues: string[];
+  disabled: Set<string>;
+}
+
+const compiledByOptions = new WeakMap<Options, Compiled>();
+
+function compile(options: Options): Compiled {
+  let compiled = compiledByOptions.get(options);
+  if (compiled) return compiled;
+  const disabled = new Set(options.disable);
+  const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
+  for (const pattern of options.patterns) byId.set(pattern.id, pattern);
+  const patterns = [...byId.values()].filter((p) => !disabled.has(p.id) && !disabled.has(p.kind)).map((p) => compilePattern(p, data.agencies));
+  const whole = patterns.filter((p) => p.scope !== 'inline');
+  compiled = {
+    whole,
+    inline: patterns.filter((p) => p.scope === 'inline'),
+    prefilter: new RegExp(whole.map((p) => `(?:${p.regex.source})`).join('|') || '(?!)', 'u'),
+    trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
+    htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s[^<>\\n]{0,300})?/?>`, 'gi'),
+    cues: data.boilerplateCues.map((cue) => cue.toLowerCase()),
+    disabled,
+  };
+  compiledByOptions.set(options, compiled);
+  return compiled;
+}
+
+const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
+const wordCount = (text: string) => (text.match(/[\p{L}\p{N}]+(?:['\u2019.-][\p{L}\p{N}]+)*/gu) ?? []).length;
+/** A line that reads as a sentence of prose: enough words, ending like a sentence. */
+const isProse = (text: string, minWords = 8) => wordCount(text) >= minWords && /[.!?…]["'\u201d\u2019)\]]*$/u.test(text.trim());
+const clip = (text: string, max = 60) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+const TWEET_SIGNATURE = /(^|\s)[\u2014\u2015\u2013-]\s*[^()\n]{0,80}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$/u;
+const LINK_LINE = /^\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}|(?:twitter|x|instagram|facebook)\.com\/\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk)\/\S*)(?:\s*[,;|·]?\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}))*\s*$/iu;
+const SPACE_BEFORE_PUNCTUATION = /(?<=[\p{L}\p{N})\]"\u201d\u2019%])([ \t]+)([.,;:?!])(?=[\s"'\u201d\u2019)\]]|$)/gu;
+
+/** Remove a whole line with its line break (the previous break for the last line). */
+function removeLine(text: string, line: TextLine): Fix {
+  const next = text.indexOf('\n', line.end);
+  if (next >= 0) return { start: line.start, end: next + 1, text: '' };
+  const previous = line.start > 0 ? text.lastIndexOf('\n', line.start - 1) : -1;
+  return previous >= 0 ? { start: text[previous - 1] === '\r' ? previous - 1 : previous, end: line.end, text: '' } : { start: line.start, end: line.end, text: '' };
+}
+
+/** Remove an inline span and one space beside it. */
+function removeSpan(text: string, start: number, end: number): Fix {
+  if (text[end] === ' ' && (start === 0 || /\s/.test(text[start - 1]))) return { start, end: end + 1, text: '' };
+  if (text[start - 1] === ' ') return { start: start - 1, end, text: '' };
+  return { start, end, text: '' };
+}
+
+/** Is the span quoted or discussed as markup ("the `<b>` tag"), as in an article about HTML? */
+function isQuotedMarkup(line: string, start: number, end: number): boolean {
+  const before = line.slice(Math.max(0, start - 30), start);
+  const after = line.slice(end, end + 30);
+  if (/["'\u201c\u2018`«]\s*$/u.test(before) && /^\s*["'\u201d\u2019`»]/u.test(after)) return true;
+  return /\b(?:tag|tags|element|elements|entity|entities|markup|html|code|type|typing|write|writes|written)\b/i.test(`${before} ${after}`);
+}
+
+const stripEdges = (text: string) => text.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
+
+/** A short line that no prose or heading looks like: a lowercase label, an all-capitals word, or mostly symbols. */
+function isStrayLabel(text: string): boolean {
+  const trimmed = text.trim();
+  const core = stripEdges(trimmed);
+  if (!core) return /[^\s*\-_=~.#]/u.test(trimmed) && trimmed.length >= 3 && !/^[*\s]+$|^[-–—\s]+$|^#+$/u.test(trimmed) && !/\p{Extended_Pictographic}/u.test(trimmed);
+  const nonSpace = trimmed.replace(/\s/g, '');
+  const alnum = (nonSpace.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  if (nonSpace.length >= 6 && alnum / nonSpace.length < 0.3 && !/\p{Extended_Pictographic}/u.test(trimmed)) return true;
+  const words = core.split(/\s+/);
+  if (words.length <= 3 && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core)) return true;
+  return words.length === 1 && /^\p{Lu}{2,20}$/u.test(core) && trimmed === core;
+}
+
+interface Found extends Descriptor {
+  line?: number;
+}
+
+function fnv(text: string): number {
+  let low = 0x811c9dc5;
+  let high = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    low = Math.imul(low ^ code, 0x01000193) >>> 0;
+    high = Math.imul(high ^ code, 0x5bd1e995) >>> 0;
+  }
+  return (high & 0x1fffff) * 0x100000000 + low;
+}
+
+const boilerplateKey = (text: string) =>
+  text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\d+/g, '0').replace(/\s+/g, ' ').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
+
+/** Whether a line that recurs across documents would be page furniture rather than a sentence or heading. */
+function isBoilerplateCandidate(text: string, cues: string[]): boolean {
+  const trimmed = text.trim();
+  const words = wordCount(trimmed);
+  if (words === 0 || words > 40 || trimmed.length > 400) return false;
+  if (/:$/.test(trimmed) || /^["'\u201c\u2018«(]/u.test(trimmed)) return false;
+  const lower = trimmed.toLowerCase();
+  if (cues.some((cue) => lower.includes(cue))) return true;
+  if (isProse(trimmed, 6)) return false;
+  // A short title-like line (a recurring section heading of a column) is not furniture by itself.
+  if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
+  return /[!?|·•]/.test(trimmed) || (words >= 3 && !/[.!?]["'\u201d\u2019]?$/.test(trimmed));
+}
+
+/** What the scraper left in the text: captions, prompts, social residue, bot walls, mojibake, markup, stray spaces, and learned boilerplate. */
+export default defineRule<Options, CorpusData>({
+  meta: {
+    id: 'scraping-artifact',
+    description: 'Leftovers of scraping: captions, prompts, embedded-post residue, bot walls, mojibake, entities and tags, invisible characters, spaces before punctuation, and boilerplate lines learned from the corpus.',
+    url: 'https://github.com/corpus-lint/corpus-lint#scraping-artifact',
+    defaultSeverity: 'warn',
+    messages: {
+      caption: 'Unexpected caption or page widget `{{text}}` (caption), expected the text without it',
+      prompt: 'Unexpected reader prompt `{{text}}` (prompt), expected the text without it',
+      socialEmbed: 'Unexpected embedded social-media residue `{{text}}` (social-embed), expected the text without it',
+      botWall: 'Unexpected bot-wall or error-page text `{{text}}` (bot-wall), expected the text without it',
+      failedScrape: 'Unexpected bot-wall or error page instead of an article (failed-scrape: `{{text}}`), expected the article text (fetch the page again)',
+      mojibake: 'Unexpected mojibake `{{text}}` (UTF-8 read as cp1252), expected `{{expected}}`',
+      htmlEntity: 'Unexpected HTML entity `{{text}}` (html-entity), expected `{{expected}}`',
+      htmlTag: 'Unexpected HTML tag `{{text}}` (html-tag), expected the text without it',
+      invisibleCharacter: 'Unexpected invisible character {{codes}} (control-character), expected it removed',
+      spaceBeforePunctuation: 'Unexpected space before `{{mark}}` in `{{text}}` (space-before-punctuation), expected `{{expected}}`',
+      learnedBoilerplate: 'Unexpected boilerplate line found in {{count}} documents (learned-boilerplate), expected the text without it',
+    },
+    schema: {
+      type: 'object',
+      properties: {
+        patterns: { type: 'array', items: structuredClone(patternDataSchema.$defs.pattern), default: [] },
+        disable: { type: 'array', items: { type: 'string' }, default: [] },
+        trailerMarkers: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        minDocuments: { type: 'integer', minimum: 2, default: 3 },
+      },
+      additionalProperties: false,
+    },
+  },
+  check(context) {
+    const compiled = compile(context.options);
+    const { text } = context;
+    const lines = context.lines;
+    const found: Found[] = [];
+    const flaggedLine = new Uint8Array(lines.length);
+    const owned = trailerBlocks(lines, compiled.trailerMarkers);
+    const on = (kind: string) => !compiled.disabled.has(kind);
+    const reportLine = (index: number, messageId: string, kind: string, from = lines[index]) => {
+      const line = lines[index];
+      const start = from.start + from.text.search(/\S/);
+      const end = line.start + line.text.trimEnd().length;
+      // A line that shares its start with metadata (the header line) loses only the span.
+      const fix = from.start >= context.doc.contentStart ? { start: from.start, end: removeLine(text, line).end, text: '' } : removeSpan(text, start, end);
+      if (from === line && fix.start === line.start) Object.assign(fix, removeLine(text, line));
+      found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: index });
+      flaggedLine[index] = 1;
+    };
+
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index];
+      const content = line.text;
+      if (owned[index] || content.trim() === '') continue;
+      if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
+        // The signature line of an embedded post takes the post's text line just above it.
+        const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
+        const above = index - 1;
+        const withText = standalone && above >= 0 && lines[above].text.trim() !== '' && !flaggedLine[above] && !owned[above];
+        if (withText) flaggedLine[above] = 1;
+        reportLine(index, 'socialEmbed', 'social', withText ? lines[above] : line);
+        continue;
+      }
+      if (compiled.prefilter.test(content)) {
+        const words = wordCount(content);
+        const hit = compiled.whole.find((p) => (p.maxWords === undefined || words <= p.maxWords) && p.regex.test(content));
+        if (hit) {
+          reportLine(index, KIND_MESSAGE[hit.kind], hit.kind);
+          continue;
+        }
+      }
+      if (on('link-line') && LINK_LINE.test(content)) {
+        reportLine(index, 'socialEmbed', 'link-line');
+        continue;
+      }
+      const neighbours = (index > 0 && lines[index - 1].text.trim() !== '') || (index + 1 < lines.length && lines[index + 1].text.trim() !== '') || lines.length > 2;
+      if (on('stray-label') && neighbours && isStrayLabel(content)) {
+        reportLine(index, 'caption', 'stray-label');
+        continue;
+      }
+      for (const pattern of compiled.inline) {
+        pattern.regex.lastIndex = 0;
+        for (const match of content.matchAll(pattern.regex)) {
+          const start = line.start + match.index;
+          const end = start + match[0].length;
+          const messageId = KIND_MESSAGE[pattern.kind];
+          found.push({ messageId, kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
+        }
+      }
+    }
+
+    // A page that is mostly a bot wall or error page is one failed scrape, not a few leftovers.
+    const walls = found.filter((f) => f.kind === 'bot-wall');
+    if (walls.length) {
+      let rest = 0;
+      lines.forEach((line, index) => {
+        if (!flaggedLine[index] && !owned[index]) rest += wordCount(line.text);
+      });
+      if (rest < 60 && on('failed-scrape')) {
+        const first = text.search(/\S/);
+        const last = text.trimEnd().length;
+        found.length = 0;
+        found.push({ messageId: 'failedScrape', kind: 'failed-scrape', start: first, end: last, data: { text: clip(text.slice(walls[0].start, walls[0].end), 50) } });
+        return emit(context, found);
+      }
+    }
+
+    const lineIndexAt = (offset: number) => {
+      let low = 0;
+      let high = lines.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (lines[middle].start <= offset) low = middle;
+        else high = middle - 1;
+      }
+      return low;
+    };
+    const free = (start: number) => {
+      const index = lineIndexAt(start);
+      return !flaggedLine[index] && !owned[index];
+    };
+    const inlineTaken = found.filter((f) => f.line === undefined);
+    const clear = (start: number, end: number) => free(start) && !inlineTaken.some((f) => f.start < end && start < f.end);
+
+    if (on('mojibake') && /[\u00c2-\u00f4]/.test(text)) {
+      for (const residue of findMojibake(text)) {
+        if (!clear(residue.start, residue.end)) continue;
+        const actual = text.slice(residue.start, residue.end);
+        found.push({ messageId: 'mojibake', kind: 'mojibake', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
+        inlineTaken.push(found[found.length - 1]);
+      }
+    }
+    if (on('html-entity') && text.includes('&')) {
+      for (const residue of findEntities(text)) {
+        const line = lines[lineIndexAt(residue.start)];
+        if (!clear(residue.start, residue.end) || isQuotedMarkup(line.text, residue.start - line.start, residue.end - line.start)) continue;
+        const actual = text.slice(residue.start, residue.end);
+        found.push({ messageId: 'htmlEntity', kind: 'html-entity', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
+      }
+    }
+    if (on('html-tag') && text.includes('<')) {
+      compiled.htmlTag.lastIndex = 0;
+      for (const match of text.matchAll(compiled.htmlTag)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        const line = lines[lineIndexAt(start)];
+        if (!clear(start, end) || isQuotedMarkup(line.text, start - line.start, end - line.start)) continue;
+        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
+      }
+    }
+    if (on('control-character')) {
+      for (const residue of findInvisible(text)) {
+        if (!clear(residue.start, residue.end)) continue;
+        found.push({ messageId: 'invisibleCharacter', kind: 'control-character', start: residue.start, end: residue.end, data: { codes: describeCodePoints(text.slice(residue.start, residue.end)) }, fix: { start: residue.start, end: residue.end, text: '' } });
+      }
+    }
+    if (on('space-before-punctuation') && /[ \t][.,;:?!]/.test(text)) spacesBeforePunctuation(text, lines, free, found);
+
+    emit(context, found);
+    if (!on('learned-boilerplate')) return;
+    const candidates: [number, number, number][] = [];
+    lines.forEach((line, index) => {
+      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cues)) return;
+      const key = boilerplateKey(line.text);
+      if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
+    });
+    return { fingerprint: fnv(text.replace(/\s+/g, ' ').trim()), lines: candidates };
+  },
+  complete(corpus) {
+    // Count distinct documents (by fingerprint, so exact duplicates count once) per line hash.
+    const seen = new Map<number, Set<number>>();
+    for (const entry of corpus.entries) {
+      for (const [hash] of entry.data.lines) {
+        let set = seen.get(hash);
+        if (!set) seen.set(hash, (set = new Set()));
+        set.add(entry.data.fingerprint);
+      }
+    }
+    const firstSeen = new Map<number, { doc: number; start: number; end: number }>();
+    for (const entry of corpus.entries) {
+      const done = new Set<number>();
+      for (const [hash, start, end] of entry.data.lines) {
+        const count = seen.get(hash)!.size;
+        if (count < corpus.options.minDocuments || done.has(hash)) continue;
+        done.add(hash);
+        const first = firstSeen.get(hash);
+        if (!first) firstSeen.set(hash, { doc: entry.doc, start, end });
+        const related = first && first.doc !== entry.doc ? [{ ...first, message: 'the same line in another document' }] : [];
+        corpus.report(entry.doc, { messageId: 'learnedBoilerplate', kind: 'learned-boilerplate', start, end, data: { count }, ...(related.length ? { related } : {}) });
+      }
+    }
+  },
+});
+
+/** Lines owned by off-topic-trailer: a marker line and the non-prose lines after it. */
+function trailerBlocks(lines: TextLine[], markers: Set<string>): Uint8Array {
+  const owned = new Uint8Array(lines.length);
+  let inBlock = false;
+  lines.forEach((line, index) => {
+    const trimmed = line.text.trim();
+    if (trimmed === '') return;
+    if (markers.has(markerKey(trimmed))) {
+      owned[index] = 1;
+      inBlock = true;
+    } else if (inBlock && isProse(trimmed, 15)) {
+      inBlock = false;
+    } else if (inBlock) {
+      owned[index] = 1;
+    }
+  });
+  return owned;
+}
+
+/** A space before . , ; : ? ! where prose has none: not in numbers, ellipses, emoticons or French spacing. */
+function spacesBeforePunctuation(text: string, lines: TextLine[], free: (start: number) => boolean, found: Found[]): void {
+  const french = /[«»]/.test(text);
+  for (const line of lines) {
+    if (!/[ \t][.,;:?!]/.test(line.text) || !free(line.start)) continue;
+    // A table or list of figures ("3 . 5", "12 , 4") is not prose.
+    const numbers = (line.text.match(/\d+/g) ?? []).length;
+    if (numbers >= 3 && numbers > wordCount(line.text) / 2) continue;
+    for (const match of line.text.matchAll(SPACE_BEFORE_PUNCTUATION)) {
+      const at = match.index;
+      const mark = match[2];
+      const before = line.text[at - 1];
+      const after = line.text.slice(at + match[0].length);
+      if (mark === '.' && (/^\./.test(after) || /\.\s*$/.test(line.text.slice(0, at)))) continue;
+      if (/\d/.test(before) && /^\s*\d/.test(after)) continue;
+      if (french && /[;:?!]/.test(mark)) continue;
+      if (/^[)(DPp]/.test(line.text.slice(at + match[0].length))) continue;
+      const start = line.start + at;
+      const end = start + match[0].length;
+      const wordStart = line.text.slice(0, at).search(/\S+$/);
+      const context = `${line.text.slice(wordStart, at)}${match[0]}`;
+      found.push({
+        messageId: 'spaceBeforePunctuation',
+        kind: 'space-before-punctuation',
+        start,
+        end,
+        data: { mark, text: context, expected: `${line.text.slice(wordStart, at)}${mark}` },
+        actual: match[0],
+        expected: [mark],
+        fix: { start, end: start + match[1].length, text: '' },
+      });
+    }
+  }
+}
+
+function emit(context: RuleContext<Options>, found: Found[]): void {
+  found.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const { line: _line, ...descriptor } of found) context.report(descriptor);
+}
