@@ -52,7 +52,7 @@ export function findEntities(text: string): Residue[] {
 
 // C0/C1 controls other than tab and line breaks, and invisible format characters. ZWJ/ZWNJ are
 // left alone: they belong in emoji sequences and in Persian, Indic and other scripts.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\u00ad\ufeff\u200e\u200f\u202a-\u202e\u2061-\u2064]+/g;
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2061-\u2064]+/g;
 
 /** Control, zero-width and other invisible characters. */
 export function findInvisible(text: string): Residue[] {

@@ -11,6 +11,8 @@ export interface PhrasePattern {
   scope: 'line' | 'start' | 'inline';
   match: string;
   maxWords?: number;
+  /** A link line that may open a run of headline lines inside the article (taken with it). */
+  opensList?: boolean;
 }
 
 /** The shipped pattern data. */

@@ -96,17 +96,16 @@ function isQuotedMarkup(line: string, start: number, end: number): boolean {
 
 const stripEdges = (text: string) => text.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
 
-/** A short line that no prose or heading looks like: a lowercase label, an all-capitals word, or mostly symbols. */
+/** A short line that no prose or heading looks like: a lowercase label or a run of symbols. */
 function isStrayLabel(text: string): boolean {
   const trimmed = text.trim();
+  if (/^\s*(?:[-*\u2022\u25aa\u2013]|\d+[.)])\s/u.test(text)) return false;
+  // A run of symbols with no letter ("--- --- ---", "| | |"), but not a section break ("* * *", "###").
+  if (!/\p{L}/u.test(trimmed)) return trimmed.replace(/\s/g, '').length >= 3 && !/^[*\s]+$|^[-\u2013\u2014_=~\s]{1,5}$|^#+$/u.test(trimmed) && !/\p{Extended_Pictographic}/u.test(trimmed) && !/\d/.test(trimmed);
   const core = stripEdges(trimmed);
-  if (!core) return /[^\s*\-_=~.#]/u.test(trimmed) && trimmed.length >= 3 && !/^[*\s]+$|^[-–—\s]+$|^#+$/u.test(trimmed) && !/\p{Extended_Pictographic}/u.test(trimmed);
-  const nonSpace = trimmed.replace(/\s/g, '');
-  const alnum = (nonSpace.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  if (nonSpace.length >= 6 && alnum / nonSpace.length < 0.3 && !/\p{Extended_Pictographic}/u.test(trimmed)) return true;
   const words = core.split(/\s+/);
-  if (words.length <= 3 && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core)) return true;
-  return words.length === 1 && /^\p{Lu}{2,20}$/u.test(core) && trimmed === core;
+  // A lowercase label of one to three words ("comments", "less") where prose or a heading would be capitalised.
+  return words.length <= 3 && !/^\(.*\)$/u.test(trimmed) && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core);
 }
 
 interface Found extends Descriptor {
@@ -138,7 +137,8 @@ function isBoilerplateCandidate(text: string, cues: string[]): boolean {
   if (isProse(trimmed, 6)) return false;
   // A short title-like line (a recurring section heading of a column) is not furniture by itself.
   if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
-  return /[!?|·•]/.test(trimmed) || (words >= 3 && !/[.!?]["'\u201d\u2019]?$/.test(trimmed));
+  // A recurring line of 3-12 words that is no sentence (a slogan, a footer); longer ones are standfirsts or bios.
+  return /[!?|·•]/.test(trimmed) || (words >= 3 && words <= 12 && !/[.!?]["'\u201d\u2019]?$/.test(trimmed));
 }
 
 /** What the scraper left in the text: captions, prompts, social residue, bot walls, mojibake, markup, stray spaces, and learned boilerplate. */
@@ -150,6 +150,7 @@ export default defineRule<Options, CorpusData>({
     defaultSeverity: 'warn',
     messages: {
       caption: 'Unexpected caption or page widget `{{text}}` (caption), expected the text without it',
+      relatedLinks: 'Unexpected related-links block `{{text}}` inside the article (related-links), expected the text without it',
       prompt: 'Unexpected reader prompt `{{text}}` (prompt), expected the text without it',
       socialEmbed: 'Unexpected embedded social-media residue `{{text}}` (social-embed), expected the text without it',
       botWall: 'Unexpected bot-wall or error-page text `{{text}}` (bot-wall), expected the text without it',
@@ -178,47 +179,75 @@ export default defineRule<Options, CorpusData>({
     const lines = context.lines;
     const found: Found[] = [];
     const flaggedLine = new Uint8Array(lines.length);
-    const owned = trailerBlocks(lines, compiled.trailerMarkers);
+    const { owned, inner } = markerBlocks(lines, compiled.trailerMarkers);
     const on = (kind: string) => !compiled.disabled.has(kind);
-    const reportLine = (index: number, messageId: string, kind: string, from = lines[index]) => {
-      const line = lines[index];
-      const start = from.start + from.text.search(/\S/);
-      const end = line.start + line.text.trimEnd().length;
+    /** Report lines `from`..`to` (inclusive) as one leftover; the fix removes them with their line breaks. */
+    const reportLines = (from: number, to: number, messageId: string, kind: string) => {
+      const first = lines[from];
+      const last = lines[to];
+      const start = first.start + first.text.search(/\S/);
+      const end = last.start + last.text.trimEnd().length;
       // A line that shares its start with metadata (the header line) loses only the span.
-      const fix = from.start >= context.doc.contentStart ? { start: from.start, end: removeLine(text, line).end, text: '' } : removeSpan(text, start, end);
-      if (from === line && fix.start === line.start) Object.assign(fix, removeLine(text, line));
-      found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: index });
-      flaggedLine[index] = 1;
+      const fix = first.start >= context.doc.contentStart ? { ...removeLine(text, last), start: removeLine(text, first).start } : removeSpan(text, start, end);
+      found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: from });
+      for (let index = from; index <= to; index++) flaggedLine[index] = 1;
+    };
+    const blank = (index: number) => lines[index].text.trim() === '';
+    const nextNonBlank = (index: number, step: 1 | -1) => {
+      let at = index + step;
+      while (at >= 0 && at < lines.length && blank(at)) at += step;
+      return at >= 0 && at < lines.length ? at : -1;
+    };
+    // A structural cue only counts for a line standing alone between prose (or flagged lines, or the document's edges).
+    const amidProse = (index: number) => {
+      const before = nextNonBlank(index, -1);
+      const after = nextNonBlank(index, 1);
+      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text);
+      return fits(before) && fits(after) && (before >= 0 || after >= 0);
+    };
+    const headlineLike = (index: number) => {
+      const words = wordCount(lines[index].text);
+      return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
     };
 
+    for (const block of inner) if (on('related-links')) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index];
       const content = line.text;
-      if (owned[index] || content.trim() === '') continue;
+      if (owned[index] || flaggedLine[index] || blank(index)) continue;
       if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
         // The signature line of an embedded post takes the post's text line just above it.
         const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
         const above = index - 1;
-        const withText = standalone && above >= 0 && lines[above].text.trim() !== '' && !flaggedLine[above] && !owned[above];
-        if (withText) flaggedLine[above] = 1;
-        reportLine(index, 'socialEmbed', 'social', withText ? lines[above] : line);
+        const withText = standalone && above >= 0 && !blank(above) && !flaggedLine[above] && !owned[above];
+        reportLines(withText ? above : index, index, 'socialEmbed', 'social');
         continue;
       }
       if (compiled.prefilter.test(content)) {
         const words = wordCount(content);
         const hit = compiled.whole.find((p) => (p.maxWords === undefined || words <= p.maxWords) && p.regex.test(content));
         if (hit) {
-          reportLine(index, KIND_MESSAGE[hit.kind], hit.kind);
+          // A link line that opens a run of headlines inside the article takes the run with it.
+          let to = index;
+          if (hit.opensList) {
+            let at = index + 1;
+            while (at < lines.length && (blank(at) || (headlineLike(at) && !owned[at] && !flaggedLine[at]))) at++;
+            let last = at - 1;
+            while (last > index && blank(last)) last--;
+            const run = lines.slice(index + 1, last + 1).filter((l) => l.text.trim() !== '').length;
+            if (run >= 2 && at < lines.length) to = last;
+          }
+          reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
+          index = to;
           continue;
         }
       }
-      if (on('link-line') && LINK_LINE.test(content)) {
-        reportLine(index, 'socialEmbed', 'link-line');
+      if (on('link-line') && LINK_LINE.test(content) && amidProse(index)) {
+        reportLines(index, index, 'socialEmbed', 'link-line');
         continue;
       }
-      const neighbours = (index > 0 && lines[index - 1].text.trim() !== '') || (index + 1 < lines.length && lines[index + 1].text.trim() !== '') || lines.length > 2;
-      if (on('stray-label') && neighbours && isStrayLabel(content)) {
-        reportLine(index, 'caption', 'stray-label');
+      if (on('stray-label') && isStrayLabel(content) && amidProse(index)) {
+        reportLines(index, index, 'caption', 'stray-label');
         continue;
       }
       for (const pattern of compiled.inline) {
@@ -335,23 +364,29 @@ export default defineRule<Options, CorpusData>({
   },
 });
 
-/** Lines owned by off-topic-trailer: a marker line and the non-prose lines after it. */
-function trailerBlocks(lines: TextLine[], markers: Set<string>): Uint8Array {
+/**
+ * Marker lines ("More:", "Don't miss") with the non-prose lines after them. A block that runs to the end
+ * of the document is off-topic-trailer's (owned, left alone); one with article text after it is a
+ * related-links block inside the article, reported here.
+ */
+function markerBlocks(lines: TextLine[], markers: Set<string>): { owned: Uint8Array; inner: { from: number; to: number }[] } {
   const owned = new Uint8Array(lines.length);
-  let inBlock = false;
-  lines.forEach((line, index) => {
-    const trimmed = line.text.trim();
-    if (trimmed === '') return;
-    if (markers.has(markerKey(trimmed))) {
-      owned[index] = 1;
-      inBlock = true;
-    } else if (inBlock && isProse(trimmed, 15)) {
-      inBlock = false;
-    } else if (inBlock) {
-      owned[index] = 1;
+  const inner: { from: number; to: number }[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    if (!markers.has(markerKey(lines[index].text))) continue;
+    let to = index;
+    let at = index + 1;
+    for (; at < lines.length; at++) {
+      const trimmed = lines[at].text.trim();
+      if (trimmed === '') continue;
+      if (isProse(trimmed, 15)) break;
+      to = at;
     }
-  });
-  return owned;
+    if (at >= lines.length) owned.fill(1, index, to + 1);
+    else inner.push({ from: index, to });
+    index = to;
+  }
+  return { owned, inner };
 }
 
 /** A space before . , ; : ? ! where prose has none: not in numbers, ellipses, emoticons or French spacing. */
@@ -367,9 +402,11 @@ function spacesBeforePunctuation(text: string, lines: TextLine[], free: (start: 
       const mark = match[2];
       const before = line.text[at - 1];
       const after = line.text.slice(at + match[0].length);
-      if (mark === '.' && (/^\./.test(after) || /\.\s*$/.test(line.text.slice(0, at)))) continue;
+      if (mark === '.' && (/^\s*\./.test(after) || /\.\s*$/.test(line.text.slice(0, at)))) continue;
       if (/\d/.test(before) && /^\s*\d/.test(after)) continue;
       if (french && /[;:?!]/.test(mark)) continue;
+      // "VIP : 60,000" in a short label line, or a spaced colon ending a lead-in, is a layout choice.
+      if (mark === ':' && (wordCount(line.text) <= 8 || after.trim() === '')) continue;
       if (/^[)(DPp]/.test(line.text.slice(at + match[0].length))) continue;
       const start = line.start + at;
       const end = start + match[0].length;
