@@ -7,8 +7,8 @@ export type PatternKind = 'caption' | 'prompt' | 'social' | 'bot-wall';
 export interface PhrasePattern {
   id: string;
   kind: PatternKind;
-  /** `line`: the whole line; `start`: a line opening with it (whole line flagged); `inline`: the match only. */
-  scope: 'line' | 'start' | 'inline';
+  /** `line`: the whole line; `start`: a line opening with it; `contains`: a line holding it (whole line flagged); `inline`: the match only. */
+  scope: 'line' | 'start' | 'contains' | 'inline';
   match: string;
   maxWords?: number;
   /** A link line that may open a run of headline lines inside the article (taken with it). */
@@ -27,6 +27,8 @@ export interface PatternData {
 /** A pattern compiled to a regular expression. */
 export interface CompiledPattern extends PhrasePattern {
   regex: RegExp;
+  /** Longest line (in words) the pattern applies to. */
+  wordLimit: number;
 }
 
 const DATA_FILE = 'rules/scraping-artifact.patterns.json';
@@ -64,7 +66,7 @@ const NAME = String.raw`\p{Lu}[\p{L}'\u2019.\-]*(?:[ \u00a0]+(?:\p{Lu}[\p{L}'\u2
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-function caseless(letter: string): string {
+function bothCases(letter: string): string {
   const upper = letter.toUpperCase();
   const lower = letter.toLowerCase();
   return upper !== lower && upper.length === 1 && lower.length === 1 ? `[${lower}${upper}]` : letter;
@@ -81,10 +83,12 @@ function swapCase(classBody: string): string {
 }
 
 /**
- * Translate the pattern language to a regular expression source: letters match either case, a space
- * any run of spaces and punctuation, an apostrophe any apostrophe, `{name}` a capitalised name.
+ * Translate the pattern language to a regular expression source: a space matches any run of spaces and
+ * punctuation, an apostrophe any apostrophe, `{name}` a capitalised name. With `caseless`, letters are
+ * spelled in both cases (for patterns with `{name}`, which cannot use the `i` flag); otherwise the
+ * caller compiles with `i`, which keeps V8's fast literal search.
  */
-export function translatePattern(source: string, agencies: string[]): string {
+export function translatePattern(source: string, agencies: string[], caseless = true): string {
   let out = '';
   for (let at = 0; at < source.length; at++) {
     const char = source[at];
@@ -97,14 +101,14 @@ export function translatePattern(source: string, agencies: string[]): string {
       while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
       const body = source.slice(at + 1, end);
       // A class lists its letters (and letter ranges) in both cases unless it is negated.
-      out += body.startsWith('^') ? `[${body}]` : `[${swapCase(body)}${body}]`;
+      out += body.startsWith('^') || !caseless ? `[${body}]` : `[${swapCase(body)}${body}]`;
       at = end;
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       const name = /^\{([a-z]+)\}/.exec(source.slice(at))![1];
       at += name.length + 1;
       if (name === 'name') out += `(?:${NAME})`;
-      else if (name === 'agency') out += `(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [])).join('|')})`;
-      else if (name in PLACEHOLDERS) out += `(?:${translatePattern(PLACEHOLDERS[name], agencies)})`;
+      else if (name === 'agency') out += `(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [], caseless)).join('|')})`;
+      else if (name in PLACEHOLDERS) out += `(?:${translatePattern(PLACEHOLDERS[name], agencies, caseless)})`;
       else throw new Error(`unknown placeholder {${name}}`);
     } else if (char === ' ') {
       while (source[at + 1] === ' ') at++;
@@ -114,7 +118,7 @@ export function translatePattern(source: string, agencies: string[]): string {
     } else if (char === '(' && source[at + 1] !== '?') {
       out += '(?:';
     } else {
-      out += caseless(char);
+      out += caseless ? bothCases(char) : char;
     }
   }
   return out;
@@ -122,15 +126,118 @@ export function translatePattern(source: string, agencies: string[]): string {
 
 const EDGE = String.raw`[\s\p{P}\p{S}]*`;
 
-/** Compile one pattern for its scope (a `line` pattern must cover the whole trimmed line). */
+/**
+ * Compile one pattern for its scope. Line and start patterns are sticky (tried at the line start only);
+ * a `line` pattern must cover the whole trimmed line; a `contains` pattern is searched in the line. Patterns without `{name}` use the `i` flag.
+ */
 export function compilePattern(pattern: PhrasePattern, agencies: string[]): CompiledPattern {
-  let body: string;
   try {
-    body = translatePattern(pattern.match, agencies);
-    const source =
-      pattern.scope === 'line' ? `^${EDGE}(?:${body})${EDGE}$` : pattern.scope === 'start' ? `^${EDGE}(?:${body})` : `(?:${body})`;
-    return { ...pattern, regex: new RegExp(source, pattern.scope === 'inline' ? 'gu' : 'u') };
+    const caseless = pattern.match.includes('{name}');
+    const body = translatePattern(pattern.match, agencies, caseless);
+    const source = pattern.scope === 'line' ? `${EDGE}(?:${body})${EDGE}$` : pattern.scope === 'start' ? `${EDGE}(?:${body})` : `(?:${body})`;
+    const flags = `${pattern.scope === 'inline' ? 'g' : pattern.scope === 'contains' ? '' : 'y'}u${caseless ? '' : 'i'}`;
+    return { ...pattern, regex: new RegExp(source, flags), wordLimit: pattern.maxWords ?? (pattern.scope === 'contains' ? 60 : 40) };
   } catch (error) {
     throw new Error(`scraping-artifact: pattern "${pattern.id}" is invalid: ${(error as Error).message.slice(-80)}`);
   }
+}
+
+
+/** The characters a pattern may start with, or `any`. */
+export type FirstChars = Set<string> | 'any';
+
+const DIGITS = '0123456789';
+
+function splitTopLevel(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let at = 0; at < source.length; at++) {
+    const char = source[at];
+    if (char === '\\') at++;
+    else if (char === '[') while (at < source.length && source[at] !== ']') at += source[at] === '\\' ? 2 : 1;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && depth === 0) {
+      parts.push(source.slice(from, at));
+      from = at + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  for (let at = open; at < source.length; at++) {
+    const char = source[at];
+    if (char === '\\') at++;
+    else if (char === '[') while (at < source.length && source[at] !== ']') at += source[at] === '\\' ? 2 : 1;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return at;
+  }
+  return source.length;
+}
+
+/**
+ * The first letters or digits (lower case) a line can open with, after any punctuation, for a pattern
+ * in the pattern language: used to try only the patterns a line can start with. Punctuation and
+ * spaces are skipped as the line's leading punctuation is.
+ */
+export function firstChars(source: string, agencies: string[] = []): FirstChars {
+  const found = alternativesFirst(source, agencies);
+  return found === 'any' || found.nullable ? 'any' : found.chars;
+}
+
+interface Firsts {
+  chars: Set<string>;
+  /** The sequence can match without a letter or digit. */
+  nullable: boolean;
+}
+
+function alternativesFirst(source: string, agencies: string[]): Firsts | 'any' {
+  const chars = new Set<string>();
+  let nullable = false;
+  for (const alternative of splitTopLevel(source)) {
+    const found = sequenceFirst(alternative, agencies);
+    if (found === 'any') return 'any';
+    for (const char of found.chars) chars.add(char);
+    nullable ||= found.nullable;
+  }
+  return { chars, nullable };
+}
+
+function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
+  const chars = new Set<string>();
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at];
+    let atom: Firsts | 'any';
+    let end: number;
+    if (char === '(') {
+      end = closingParen(source, at) + 1;
+      atom = alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
+    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
+      end = source.indexOf('}', at) + 1;
+      const name = source.slice(at + 1, end - 1);
+      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), []);
+      else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesFirst(PLACEHOLDERS[name], agencies) : 'any';
+    } else if (char === '\\') {
+      end = at + 2;
+      const escaped = source[at + 1];
+      atom = escaped === 'd' ? { chars: new Set(DIGITS), nullable: false } : /[pPuxwSWDb]/.test(escaped) ? 'any' : { chars: new Set(), nullable: true };
+    } else if (char === '[' || char === '.') {
+      return 'any';
+    } else {
+      end = at + 1;
+      atom = /[\p{L}\p{N}]/u.test(char) ? { chars: new Set([char.toLowerCase()]), nullable: false } : { chars: new Set(), nullable: true };
+    }
+    const quantifier = /^(?:\?|\*|\{0,?\d*\})/.exec(source.slice(end));
+    if (quantifier) end += quantifier[0].length;
+    if (atom === 'any') return 'any';
+    for (const first of atom.chars) chars.add(first);
+    if (!quantifier && !atom.nullable) return { chars, nullable: false };
+    at = end;
+  }
+  return { chars, nullable: true };
 }

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compilePattern, loadPatternData, patternDataSchema, type CompiledPattern, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compilePattern, firstChars, loadPatternData, patternDataSchema, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -26,16 +26,32 @@ const KIND_MESSAGE: Record<PatternKind, string> = { caption: 'caption', prompt: 
 
 interface Compiled {
   whole: CompiledPattern[];
-  inline: CompiledPattern[];
-  /** Any line or start pattern: one test per line before trying them one by one. */
-  prefilter: RegExp;
+  /** Inline patterns by flags: one scan of the text each, a capture group per pattern. */
+  inline: [RegExp, CompiledPattern[]][];
+  /** Line, start and contains patterns by the first letter or digit of a line they can apply to (`''`: any line). */
+  byFirstChar: Map<string, CompiledPattern[]>;
+  /** Characters beyond which a line is a paragraph no phrase pattern applies to. */
+  maxLength: number;
+  /** All contains patterns in one search per flags (V8 keeps a few alternatives native-compiled). */
+  containsGate: RegExp[];
+  /** Any boilerplate cue, in one case-insensitive search. */
+  cueSearch: RegExp;
   trailerMarkers: Set<string>;
   htmlTag: RegExp;
-  cues: string[];
   disabled: Set<string>;
 }
 
 const compiledByOptions = new WeakMap<Options, Compiled>();
+const FIRST_ALNUM = /[\p{L}\p{N}]/u;
+
+/** Group patterns by the first letter or digit a line must open with; `''` holds those that may open any line. */
+function dispatchByFirstChar(patterns: CompiledPattern[]): Map<string, CompiledPattern[]> {
+  const firsts = patterns.map((pattern) => (pattern.scope === 'contains' ? 'any' : firstChars(pattern.match, data.agencies)));
+  const keys = new Set<string>(['']);
+  for (const first of firsts) if (first !== 'any') for (const char of first) keys.add(char);
+  const applies = (first: FirstChars, key: string) => first === 'any' || first.has(key);
+  return new Map([...keys].map((key) => [key, patterns.filter((_, at) => applies(firsts[at], key))]));
+}
 
 function compile(options: Options): Compiled {
   let compiled = compiledByOptions.get(options);
@@ -47,11 +63,19 @@ function compile(options: Options): Compiled {
   const whole = patterns.filter((p) => p.scope !== 'inline');
   compiled = {
     whole,
-    inline: patterns.filter((p) => p.scope === 'inline'),
-    prefilter: new RegExp(whole.map((p) => `(?:${p.regex.source})`).join('|') || '(?!)', 'u'),
+    inline: ['giu', 'gu'].map((flags): [RegExp, CompiledPattern[]] => {
+      const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
+      return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|') || '(?!)', flags), group];
+    }),
+    byFirstChar: dispatchByFirstChar(whole),
+    containsGate: ['iu', 'u']
+      .map((flags) => whole.filter((p) => p.scope === 'contains' && p.regex.flags === flags))
+      .filter((group) => group.length > 0)
+      .map((group) => new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), group[0].regex.flags)),
+    cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
+    maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s[^<>\\n]{0,300})?/?>`, 'gi'),
-    cues: data.boilerplateCues.map((cue) => cue.toLowerCase()),
     disabled,
   };
   compiledByOptions.set(options, compiled);
@@ -59,7 +83,18 @@ function compile(options: Options): Compiled {
 }
 
 const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
-const wordCount = (text: string) => (text.match(/[\p{L}\p{N}]+(?:['\u2019.-][\p{L}\p{N}]+)*/gu) ?? []).length;
+/** Whitespace-separated tokens: a cheap word count for length limits (a regex match per line costs far more). */
+function wordCount(text: string): number {
+  let count = 0;
+  let inToken = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    const space = code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
+    if (!space && !inToken) count++;
+    inToken = !space;
+  }
+  return count;
+}
 /** A line that reads as a sentence of prose: enough words, ending like a sentence. */
 const isProse = (text: string, minWords = 8) => wordCount(text) >= minWords && /[.!?…]["'\u201d\u2019)\]]*$/u.test(text.trim());
 const clip = (text: string, max = 60) => {
@@ -127,13 +162,12 @@ const boilerplateKey = (text: string) =>
   text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\d+/g, '0').replace(/\s+/g, ' ').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
 
 /** Whether a line that recurs across documents would be page furniture rather than a sentence or heading. */
-function isBoilerplateCandidate(text: string, cues: string[]): boolean {
+function isBoilerplateCandidate(text: string, cues: RegExp): boolean {
   const trimmed = text.trim();
   const words = wordCount(trimmed);
   if (words === 0 || words > 40 || trimmed.length > 400) return false;
   if (/:$/.test(trimmed) || /^["'\u201c\u2018«(]/u.test(trimmed)) return false;
-  const lower = trimmed.toLowerCase();
-  if (cues.some((cue) => lower.includes(cue))) return true;
+  if (cues.test(trimmed)) return true;
   if (isProse(trimmed, 6)) return false;
   // A short title-like line (a recurring section heading of a column) is not furniture by itself.
   if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
@@ -223,9 +257,14 @@ export default defineRule<Options, CorpusData>({
         reportLines(withText ? above : index, index, 'socialEmbed', 'social');
         continue;
       }
-      if (compiled.prefilter.test(content)) {
+      // No phrase pattern applies to a paragraph longer than any pattern's word limit.
+      const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(FIRST_ALNUM.exec(content)?.[0].toLowerCase() ?? '') ?? compiled.byFirstChar.get('')! : [];
+      if (candidates.length) {
         const words = wordCount(content);
-        const hit = compiled.whole.find((p) => (p.maxWords === undefined || words <= p.maxWords) && p.regex.test(content));
+        // Contains patterns are searched in the whole line: one combined search decides whether to try them.
+        let holds: boolean | undefined;
+        const tryContains = () => (holds ??= compiled.containsGate.some((gate) => gate.test(content)));
+        const hit = candidates.find((p) => words <= p.wordLimit && (p.scope !== 'contains' || tryContains()) && ((p.regex.lastIndex = 0), p.regex.test(content)));
         if (hit) {
           // A link line that opens a run of headlines inside the article takes the run with it.
           let to = index;
@@ -242,22 +281,13 @@ export default defineRule<Options, CorpusData>({
           continue;
         }
       }
-      if (on('link-line') && LINK_LINE.test(content) && amidProse(index)) {
+      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && amidProse(index)) {
         reportLines(index, index, 'socialEmbed', 'link-line');
         continue;
       }
-      if (on('stray-label') && isStrayLabel(content) && amidProse(index)) {
+      if (on('stray-label') && content.length <= 40 && isStrayLabel(content) && amidProse(index)) {
         reportLines(index, index, 'caption', 'stray-label');
         continue;
-      }
-      for (const pattern of compiled.inline) {
-        pattern.regex.lastIndex = 0;
-        for (const match of content.matchAll(pattern.regex)) {
-          const start = line.start + match.index;
-          const end = start + match[0].length;
-          const messageId = KIND_MESSAGE[pattern.kind];
-          found.push({ messageId, kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
-        }
       }
     }
 
@@ -291,6 +321,16 @@ export default defineRule<Options, CorpusData>({
       const index = lineIndexAt(start);
       return !flaggedLine[index] && !owned[index];
     };
+    for (const [regex, patterns] of compiled.inline) {
+      regex.lastIndex = 0;
+      for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        if (!free(start) || start === end) continue;
+        const pattern = patterns[match.findIndex((group, at) => at > 0 && group !== undefined) - 1];
+        found.push({ messageId: KIND_MESSAGE[pattern.kind], kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
+      }
+    }
     const inlineTaken = found.filter((f) => f.line === undefined);
     const clear = (start: number, end: number) => free(start) && !inlineTaken.some((f) => f.start < end && start < f.end);
 
@@ -332,7 +372,7 @@ export default defineRule<Options, CorpusData>({
     if (!on('learned-boilerplate')) return;
     const candidates: [number, number, number][] = [];
     lines.forEach((line, index) => {
-      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cues)) return;
+      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch)) return;
       const key = boilerplateKey(line.text);
       if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
     });
@@ -373,7 +413,7 @@ function markerBlocks(lines: TextLine[], markers: Set<string>): { owned: Uint8Ar
   const owned = new Uint8Array(lines.length);
   const inner: { from: number; to: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (!markers.has(markerKey(lines[index].text))) continue;
+    if (lines[index].text.length > 60 || !markers.has(markerKey(lines[index].text))) continue;
     let to = index;
     let at = index + 1;
     for (; at < lines.length; at++) {
