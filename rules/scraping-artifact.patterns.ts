@@ -44,7 +44,8 @@ export function loadPatternData(): PatternData {
   return data;
 }
 
-const SEPARATOR = String.raw`[\s\p{P}\p{S}]*`;
+// At least one space or punctuation mark, so that words do not glue ("follow" is not "Following").
+const SEPARATOR = String.raw`(?:[\s\p{P}\p{S}]+)`;
 const APOSTROPHE = "['\u2018\u2019`\u02bc]?";
 const MONTHS =
   '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\\.?';
@@ -107,7 +108,7 @@ export function translatePattern(source: string, agencies: string[], caseless = 
       const name = /^\{([a-z]+)\}/.exec(source.slice(at))![1];
       at += name.length + 1;
       if (name === 'name') out += `(?:${NAME})`;
-      else if (name === 'agency') out += `(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [], caseless)).join('|')})`;
+      else if (name === 'agency') out += `(?<![\\p{L}\\p{N}])(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [], caseless)).join('|')})(?![\\p{L}\\p{N}])`;
       else if (name in PLACEHOLDERS) out += `(?:${translatePattern(PLACEHOLDERS[name], agencies, caseless)})`;
       else throw new Error(`unknown placeholder {${name}}`);
     } else if (char === ' ') {

@@ -135,12 +135,15 @@ const stripEdges = (text: string) => text.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S
 function isStrayLabel(text: string): boolean {
   const trimmed = text.trim();
   if (/^\s*(?:[-*\u2022\u25aa\u2013]|\d+[.)])\s/u.test(text)) return false;
-  // A run of symbols with no letter ("--- --- ---", "| | |"), but not a section break ("* * *", "###").
-  if (!/\p{L}/u.test(trimmed)) return trimmed.replace(/\s/g, '').length >= 3 && !/^[*\s]+$|^[-\u2013\u2014_=~\s]{1,5}$|^#+$/u.test(trimmed) && !/\p{Extended_Pictographic}/u.test(trimmed) && !/\d/.test(trimmed);
+  // A run of mixed symbols with no letter ("--- | ---", "|=|=|"), but not a section break ("* * *", "―――").
+  if (!/\p{L}/u.test(trimmed)) {
+    const marks = trimmed.replace(/\s/g, '');
+    return marks.length >= 3 && new Set(marks).size > 1 && !/\p{Extended_Pictographic}/u.test(trimmed) && !/\d/.test(trimmed);
+  }
   const core = stripEdges(trimmed);
   const words = core.split(/\s+/);
   // A lowercase label of one to three words ("comments", "less") where prose or a heading would be capitalised.
-  return words.length <= 3 && !/^\(.*\)$/u.test(trimmed) && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core);
+  return words.length <= 3 && !/^[([].*[)\]][.,;:]?$/u.test(trimmed) && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core);
 }
 
 interface Found extends Descriptor {
@@ -168,6 +171,8 @@ function isBoilerplateCandidate(text: string, cues: RegExp): boolean {
   if (words === 0 || words > 40 || trimmed.length > 400) return false;
   if (/:$/.test(trimmed) || /^["'\u201c\u2018«(]/u.test(trimmed)) return false;
   if (cues.test(trimmed)) return true;
+  // Quoted titles (a list of nominees or films) recur in articles on the same subject.
+  if (/["\u201c\u201d\u2018\u2019«»]/u.test(trimmed)) return false;
   if (isProse(trimmed, 6)) return false;
   // A short title-like line (a recurring section heading of a column) is not furniture by itself.
   if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
