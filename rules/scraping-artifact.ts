@@ -104,6 +104,9 @@ const clip = (text: string, max = 60) => {
 
 const TWEET_SIGNATURE = /(^|\s)[\u2014\u2015\u2013-]\s*[^()\n]{0,80}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$/u;
 const LINK_LINE = /^\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}|(?:twitter|x|instagram|facebook)\.com\/\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk)\/\S*)(?:\s*[,;|·]?\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}))*\s*$/iu;
+const IMAGE_URL = /^\s*(?:https?:\/\/|www\.)\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?\s*$/i;
+// Shortcodes of blog engines: "[button link=\"…\"]", "[/button]".
+const SHORTCODE = /\[\/?[a-z_]{2,20}(?:\s+[a-z_-]+=(?:"[^"\]\n]*"|'[^'\]\n]*'|[^\s\]]+))+\s*\/?\]|\[\/[a-z_]{2,20}\]/g;
 const SPACE_BEFORE_PUNCTUATION = /(?<=[\p{L}\p{N})\]"\u201d\u2019%])([ \t]+)([.,;:?!])(?=[\s"'\u201d\u2019)\]]|$)/gu;
 
 /** Remove a whole line with its line break (the previous break for the last line). */
@@ -286,7 +289,7 @@ export default defineRule<Options, CorpusData>({
           continue;
         }
       }
-      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && amidProse(index)) {
+      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index))) {
         reportLines(index, index, 'socialEmbed', 'link-line');
         continue;
       }
@@ -362,6 +365,14 @@ export default defineRule<Options, CorpusData>({
         const end = start + match[0].length;
         const line = lines[lineIndexAt(start)];
         if (!clear(start, end) || isQuotedMarkup(line.text, start - line.start, end - line.start)) continue;
+        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
+      }
+    }
+    if (on('html-tag') && (text.includes('[/') || /\[[a-z_]{2,20}\s+[a-z_-]+=/.test(text))) {
+      for (const match of text.matchAll(SHORTCODE)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        if (!clear(start, end)) continue;
         found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
       }
     }
