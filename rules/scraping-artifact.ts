@@ -109,12 +109,24 @@ const IMAGE_URL = /^\s*(?:https?:\/\/|www\.)\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?
 const SHORTCODE = /\[\/?[a-z_]{2,20}(?:\s+[a-z_-]+=(?:"[^"\]\n]*"|'[^'\]\n]*'|[^\s\]]+))+\s*\/?\]|\[\/[a-z_]{2,20}\]/g;
 const SPACE_BEFORE_PUNCTUATION = /(?<=[\p{L}\p{N})\]"\u201d\u2019%])([ \t]+)([.,;:?!])(?=[\s"'\u201d\u2019)\]]|$)/gu;
 
-/** Remove a whole line with its line break (the previous break for the last line). */
-function removeLine(text: string, line: TextLine): Fix {
-  const next = text.indexOf('\n', line.end);
-  if (next >= 0) return { start: line.start, end: next + 1, text: '' };
-  const previous = line.start > 0 ? text.lastIndexOf('\n', line.start - 1) : -1;
-  return previous >= 0 ? { start: text[previous - 1] === '\r' ? previous - 1 : previous, end: line.end, text: '' } : { start: line.start, end: line.end, text: '' };
+/**
+ * Remove whole lines `first`..`last` with their line break; a paragraph of its own takes the blank lines
+ * after it, and the last lines of a text take the line breaks before them, so no gap is left.
+ */
+function removeLines(text: string, first: TextLine, last: TextLine, floor: number): Fix {
+  let start = first.start;
+  let end = last.end;
+  const newline = text.indexOf('\n', end);
+  if (newline >= 0) {
+    end = newline + 1;
+    if (start === 0 || /\n[ \t]*\r?\n$/.test(text.slice(Math.max(0, start - 4), start))) {
+      for (let blank = /^[ \t]*\r?\n/.exec(text.slice(end)); blank; blank = /^[ \t]*\r?\n/.exec(text.slice(end))) end += blank[0].length;
+    }
+  } else {
+    // Metadata is blanked with spaces in `text`: never reach back into it.
+    while (start > floor && /\s/.test(text[start - 1])) start--;
+  }
+  return { start, end, text: '' };
 }
 
 /** Remove an inline span and one space beside it. */
@@ -230,7 +242,7 @@ export default defineRule<Options, CorpusData>({
       const start = first.start + first.text.search(/\S/);
       const end = last.start + last.text.trimEnd().length;
       // A line that shares its start with metadata (the header line) loses only the span.
-      const fix = first.start >= context.doc.contentStart ? { ...removeLine(text, last), start: removeLine(text, first).start } : removeSpan(text, start, end);
+      const fix = first.start >= context.doc.contentStart ? removeLines(text, first, last, context.doc.contentStart) : removeSpan(text, start, end);
       found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: from });
       for (let index = from; index <= to; index++) flaggedLine[index] = 1;
     };
