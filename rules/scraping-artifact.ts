@@ -284,7 +284,9 @@ export default defineRule<Options, CorpusData>({
         // Contains patterns are searched in the whole line: one combined search decides whether to try them.
         let holds: boolean | undefined;
         const tryContains = () => (holds ??= compiled.containsGate.some((gate) => gate.test(content)));
-        const hit = candidates.find((p) => words <= p.wordLimit && (p.scope !== 'contains' || tryContains()) && ((p.regex.lastIndex = 0), p.regex.test(content)));
+        // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
+        const leadIn = /:\s*$/.test(content);
+        const hit = candidates.find((p) => words <= p.wordLimit && !(leadIn && p.kind === 'caption') && (p.scope !== 'contains' || tryContains()) && ((p.regex.lastIndex = 0), p.regex.test(content)));
         if (hit) {
           // A link line that opens a run of headlines inside the article takes the run with it.
           let to = index;
