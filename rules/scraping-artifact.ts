@@ -204,6 +204,7 @@ export default defineRule<Options, CorpusData>({
     defaultSeverity: 'warn',
     messages: {
       caption: 'Unexpected caption or page widget `{{text}}` (caption), expected the text without it',
+      linkLine: 'Unexpected link line `{{text}}` standing in the article (link-line), expected the text without it',
       relatedLinks: 'Unexpected related-links block `{{text}}` inside the article (related-links), expected the text without it',
       prompt: 'Unexpected reader prompt `{{text}}` (prompt), expected the text without it',
       socialEmbed: 'Unexpected embedded social-media residue `{{text}}` (social-embed), expected the text without it',
@@ -304,7 +305,7 @@ export default defineRule<Options, CorpusData>({
         }
       }
       if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index))) {
-        reportLines(index, index, 'socialEmbed', 'link-line');
+        reportLines(index, index, 'linkLine', 'link-line');
         continue;
       }
       if (on('stray-label') && content.length <= 40 && isStrayLabel(content) && amidProse(index)) {
