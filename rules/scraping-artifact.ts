@@ -25,7 +25,6 @@ const data = loadPatternData();
 const KIND_MESSAGE: Record<PatternKind, string> = { caption: 'caption', prompt: 'prompt', social: 'socialEmbed', 'bot-wall': 'botWall' };
 
 interface Compiled {
-  whole: CompiledPattern[];
   /** Inline patterns by flags: one scan of the text each, a capture group per pattern. */
   inline: [RegExp, CompiledPattern[]][];
   /** Line, start and contains patterns by the first letter or digit of a line they can apply to (`''`: any line). */
@@ -62,7 +61,6 @@ function compile(options: Options): Compiled {
   const patterns = [...byId.values()].filter((p) => !disabled.has(p.id) && !disabled.has(p.kind)).map((p) => compilePattern(p, data.agencies));
   const whole = patterns.filter((p) => p.scope !== 'inline');
   compiled = {
-    whole,
     inline: ['giu', 'gu'].map((flags): [RegExp, CompiledPattern[]] => {
       const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
       return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|') || '(?!)', flags), group];
@@ -75,7 +73,9 @@ function compile(options: Options): Compiled {
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
     maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
-    htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s[^<>\\n]{0,300})?/?>`, 'gi'),
+    // Lower-case names with attribute-like content only: newswire "<DD>" tickers and "<Strong Point Inc>"
+    // company tags are not markup.
+    htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s+[a-z_:][\\w:.-]*(?:\\s*=\\s*(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"'<>]+))?){0,20}\\s*/?>`, 'g'),
     disabled,
   };
   compiledByOptions.set(options, compiled);
@@ -161,10 +161,26 @@ function isStrayLabel(text: string): boolean {
   return words.length <= 3 && !/^[([].*[)\]][.,;:]?$/u.test(trimmed) && /^\p{Ll}/u.test(core) && /^[\p{L}\s]+$/u.test(core);
 }
 
+/** Text broken into lines of a fixed width: most lines run on into the next one without ending a sentence. */
+function isHardWrapped(lines: TextLine[]): boolean {
+  let filled = 0;
+  let runOn = 0;
+  for (let index = 0; index < lines.length; index++) {
+    const text = lines[index].text.trim();
+    if (text === '') continue;
+    filled++;
+    const next = lines[index + 1]?.text.trim() ?? '';
+    // A sentence that goes on in lower case on the next line.
+    if (text.length >= 25 && text.length <= 90 && /[\p{L},;-]$/u.test(text) && /^\p{Ll}+[\s,.;]/u.test(next)) runOn++;
+  }
+  return runOn >= 2 && runOn * 3 >= filled;
+}
+
 interface Found extends Descriptor {
   line?: number;
 }
 
+// Hand-written 53-bit FNV-style hash: a node:crypto digest per line would cost more than the whole scan.
 function fnv(text: string): number {
   let low = 0x811c9dc5;
   let high = 0x01000193;
@@ -177,7 +193,7 @@ function fnv(text: string): number {
 }
 
 const boilerplateKey = (text: string) =>
-  text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\d+/g, '0').replace(/\s+/g, ' ').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
+  text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
 
 /** Whether a line that recurs across documents would be page furniture rather than a sentence or heading. */
 function isBoilerplateCandidate(text: string, cues: RegExp): boolean {
@@ -189,6 +205,8 @@ function isBoilerplateCandidate(text: string, cues: RegExp): boolean {
   // Quoted titles (a list of nominees or films) recur in articles on the same subject.
   if (/["\u201c\u201d\u2018\u2019«»]/u.test(trimmed)) return false;
   if (isProse(trimmed, 6)) return false;
+  // Figures make a templated report line ("Qtly div 10 cts vs 10 cts prior"), not a site's furniture.
+  if (/\d/.test(trimmed)) return false;
   // A short title-like line (a recurring section heading of a column) is not furniture by itself.
   if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
   // A recurring line of 3-12 words that is no sentence (a slogan, a footer); longer ones are standfirsts or bios.
@@ -265,11 +283,15 @@ export default defineRule<Options, CorpusData>({
       return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
     };
 
-    for (const block of inner) if (on('related-links')) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
-    for (let index = 0; index < lines.length; index++) {
+    // In hard-wrapped text (newswire) a line is a piece of a sentence: line cues would misread it.
+    const wrapped = isHardWrapped(lines);
+    for (const block of inner) if (on('related-links') && !wrapped) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
+    for (let index = 0; index < (wrapped ? 0 : lines.length); index++) {
       const line = lines[index];
       const content = line.text;
       if (owned[index] || flaggedLine[index] || blank(index)) continue;
+      // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
+      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text)) continue;
       if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
         // The signature line of an embedded post takes the post's text line just above it.
         const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
@@ -400,10 +422,13 @@ export default defineRule<Options, CorpusData>({
     if (on('space-before-punctuation') && /[ \t][.,;:?!]/.test(text)) spacesBeforePunctuation(text, lines, free, found);
 
     emit(context, found);
-    if (!on('learned-boilerplate')) return;
+    if (!on('learned-boilerplate') || wrapped) return;
     const candidates: [number, number, number][] = [];
     lines.forEach((line, index) => {
       if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch)) return;
+      // A line cut mid-sentence (it goes on in lower case, or ends on a lower-case word before more text) is a wrapped fragment.
+      const next = lines[index + 1]?.text ?? '';
+      if (/^\s*\p{Ll}/u.test(next) || (next.trim() !== '' && /[\p{Ll},]$/u.test(line.text.trim()))) return;
       const key = boilerplateKey(line.text);
       if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
     });
