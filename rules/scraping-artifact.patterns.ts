@@ -20,6 +20,7 @@ export interface PatternData {
   patterns: PhrasePattern[];
   agencies: string[];
   trailerMarkers: string[];
+  linkBlockMarkers: string[];
   htmlElements: string[];
   boilerplateCues: string[];
 }

@@ -36,6 +36,7 @@ interface Compiled {
   /** Any boilerplate cue, in one case-insensitive search. */
   cueSearch: RegExp;
   trailerMarkers: Set<string>;
+  linkBlockMarkers: Set<string>;
   htmlTag: RegExp;
   disabled: Set<string>;
 }
@@ -73,6 +74,7 @@ function compile(options: Options): Compiled {
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
     maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
+    linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
     // Lower-case names with attribute-like content only: newswire "<DD>" tickers and "<Strong Point Inc>"
     // company tags are not markup.
     htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s+[a-z_:][\\w:.-]*(?:\\s*=\\s*(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"'<>]+))?){0,20}\\s*/?>`, 'g'),
@@ -252,7 +254,7 @@ export default defineRule<Options, CorpusData>({
     const lines = context.lines;
     const found: Found[] = [];
     const flaggedLine = new Uint8Array(lines.length);
-    const { owned, inner } = markerBlocks(lines, compiled.trailerMarkers);
+    const { owned, inner } = markerBlocks(lines, compiled.trailerMarkers, compiled.linkBlockMarkers);
     const on = (kind: string) => !compiled.disabled.has(kind);
     /** Report lines `from`..`to` (inclusive) as one leftover; the fix removes them with their line breaks. */
     const reportLines = (from: number, to: number, messageId: string, kind: string) => {
@@ -461,24 +463,30 @@ export default defineRule<Options, CorpusData>({
 });
 
 /**
- * Marker lines ("More:", "Don't miss") with the non-prose lines after them. A block that runs to the end
- * of the document is off-topic-trailer's (owned, left alone); one with article text after it is a
- * related-links block inside the article, reported here.
+ * Marker lines with the non-prose lines after them. off-topic-trailer reports a block of one of its markers
+ * ("You may also like", "Don't miss") that has two headlines or more, and any marked block or tag list that
+ * runs to the end of the document: those are owned (left alone). Any other block inside an article, and
+ * the blocks of markers it does not know ("More:", "Filed under:"), are related-links leftovers reported here.
  */
-function markerBlocks(lines: TextLine[], markers: Set<string>): { owned: Uint8Array; inner: { from: number; to: number }[] } {
+function markerBlocks(lines: TextLine[], trailerMarkers: Set<string>, linkMarkers: Set<string>): { owned: Uint8Array; inner: { from: number; to: number }[] } {
   const owned = new Uint8Array(lines.length);
   const inner: { from: number; to: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (lines[index].text.length > 60 || !markers.has(markerKey(lines[index].text))) continue;
+    if (lines[index].text.length > 60) continue;
+    const key = markerKey(lines[index].text);
+    const linkBlock = linkMarkers.has(key);
+    if (!linkBlock && !trailerMarkers.has(key)) continue;
     let to = index;
+    let headlines = 0;
     let at = index + 1;
     for (; at < lines.length; at++) {
       const trimmed = lines[at].text.trim();
       if (trimmed === '') continue;
       if (isProse(trimmed, 15)) break;
+      if (wordCount(trimmed) >= 3) headlines++;
       to = at;
     }
-    if (at >= lines.length) owned.fill(1, index, to + 1);
+    if (at >= lines.length || (!linkBlock && headlines >= 2)) owned.fill(1, index, to + 1);
     else inner.push({ from: index, to });
     index = to;
   }

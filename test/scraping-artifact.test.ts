@@ -33,6 +33,8 @@ describe('scraping-artifact', () => {
         `Le ministre a demandé : « Pourquoi pas ? »\n\n${prose}`,
         `${prose}\n\nFollowing the vote, the mayor wrote on Twitter that the plan was fair.\n\n${more}`,
         `${prose}\n\nYou may also like\nFive ways to save on heating\nHow the budget affects renters`,
+        // off-topic-trailer reports a marked block with two headlines wherever it stands.
+        `${prose}\n\nMost read\nPotholes cost drivers millions\nNew bridge opens early\n\n${more}`,
       ],
       invalid: [
         { documents: `${prose}\n\nADVERTISEMENT\n\n${more}`, errors: [{ messageId: 'caption', text: 'ADVERTISEMENT', kind: 'caption' }] },
@@ -58,9 +60,10 @@ describe('scraping-artifact', () => {
           errors: [{ messageId: 'prompt', text: 'Read more: Ten roads to be resurfaced\nWhy potholes return every spring\nCouncil names new highways chief', kind: 'related-links' }],
         },
         {
-          documents: `${prose}\n\nMost read\nPotholes cost drivers millions\nNew bridge opens early\n\n${more}`,
-          errors: [{ messageId: 'relatedLinks', text: 'Most read\nPotholes cost drivers millions\nNew bridge opens early', kind: 'related-links' }],
+          documents: `${prose}\n\nMore:\nPotholes cost drivers millions\nNew bridge opens early\n\n${more}`,
+          errors: [{ messageId: 'relatedLinks', text: 'More:\nPotholes cost drivers millions\nNew bridge opens early', kind: 'related-links' }],
         },
+        { documents: `${prose}\n\nMost read\n\n${more}`, errors: [{ messageId: 'relatedLinks', text: 'Most read' }] },
       ],
     });
   });
