@@ -374,7 +374,9 @@ export default defineRule<Options, CorpusData>({
         const start = match.index;
         const end = start + match[0].length;
         if (!free(start) || start === end) continue;
+        // One capture group per pattern (the translation makes the patterns' own groups non-capturing).
         const pattern = patterns[match.findIndex((group, at) => at > 0 && group !== undefined) - 1];
+        if (!pattern) continue;
         found.push({ messageId: KIND_MESSAGE[pattern.kind], kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
       }
     }

@@ -107,6 +107,13 @@ describe('scraping-artifact', () => {
     expect(() => resolveConfig({ rules: { 'scraping-artifact': ['warn', { minDocuments: 1 }] } })).toThrow(/minDocuments/);
   });
 
+  it('places spans and fixes right in a CRLF document', async () => {
+    const text = `${prose}\r\n\r\nAdvertisement\r\n\r\nThe plan passed , narrowly.\r\n`;
+    const [result] = await lintWithRule(scrapingArtifact, text);
+    expect(result.messages.map((m) => text.slice(m.start, m.end))).toEqual(['Advertisement', ' ,']);
+    expect(applyFixes(text, result.messages)).toBe(`${prose}\r\n\r\nThe plan passed, narrowly.\r\n`);
+  });
+
   it('gives fixes that leave clean text', async () => {
     const text = ` date 2024-01-02 Listen to this article\n\nThe mayorâ€™s plan passed , narrowly.\n\nAdvertisement\n\n${more}\n\nShare this article`;
     const [result] = await lintWithRule(scrapingArtifact, text);
