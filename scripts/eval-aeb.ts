@@ -10,7 +10,8 @@ import { normaliseLine, readJsonl, requireShared } from './shared.js';
 // holds that the ground truth does not is boilerplate; a line counts as flagged when a message of
 // one of the chosen rules overlaps it. Usage:
 //   npm run eval:aeb -- [--rules scraping-artifact,off-topic-trailer] [--extractors newspaper,trafilatura,readability]
-//                       [--trailing] [--show-fp N] [--show-fn N] [--time]
+//                       [--trailing] [--show-fp N] [--show-fn N] [--time] [--by-kind]
+// --by-kind also counts flagged lines per finding kind (a line flagged by several kinds counts for each).
 // --trailing scores only each document's trailing run of boilerplate lines (what off-topic-trailer is for);
 // --time prints how long linting each extractor's outputs took.
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     trailing: { type: 'boolean', default: false },
     'show-fp': { type: 'string', default: '0' },
     'show-fn': { type: 'string', default: '0' },
+    'by-kind': { type: 'boolean', default: false },
     time: { type: 'boolean', default: false },
   },
 });
@@ -56,6 +58,7 @@ for (const extractor of values.extractors!.split(',')) {
   let fn = 0;
   const fps: string[] = [];
   const fns: string[] = [];
+  const byKind = new Map<string, { tp: number; fp: number }>();
   records.forEach((record, index) => {
     const gt = truth.get(record.id) ?? '';
     const messages = report.files[index].messages.filter((m) => ruleIds.has(m.ruleId));
@@ -75,11 +78,17 @@ for (const extractor of values.extractors!.split(',')) {
       scored = lines.slice(Math.max(0, cut - 3));
     }
     for (const line of scored) {
-      const flagged = messages.some((m) => m.start < line.end && m.end > line.start);
+      const overlapping = messages.filter((m) => m.start < line.end && m.end > line.start);
+      const flagged = overlapping.length > 0;
+      for (const kind of new Set(overlapping.map((m) => `${m.ruleId}/${m.kind ?? m.messageId}`))) {
+        const tally = byKind.get(kind) ?? { tp: 0, fp: 0 };
+        tally[line.boilerplate ? 'tp' : 'fp']++;
+        byKind.set(kind, tally);
+      }
       if (flagged && line.boilerplate) tp++;
       else if (flagged) {
         fp++;
-        fps.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)} [${messages.find((m) => m.start < line.end && m.end > line.start)!.ruleId}]`);
+        fps.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)} [${overlapping[0].ruleId}/${overlapping[0].kind ?? overlapping[0].messageId}]`);
       } else if (line.boilerplate) {
         fn++;
         fns.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)}`);
@@ -89,6 +98,9 @@ for (const extractor of values.extractors!.split(',')) {
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
   console.log(`${extractor.padEnd(12)} precision ${precision.toFixed(3)} (${tp}/${tp + fp})  recall ${recall.toFixed(3)} (${tp}/${tp + fn})`);
+  if (values['by-kind']) {
+    for (const [kind, tally] of [...byKind].sort((a, b) => b[1].tp + b[1].fp - a[1].tp - a[1].fp)) console.log(`  ${kind.padEnd(44)} tp ${tally.tp}  fp ${tally.fp}`);
+  }
   for (const line of fps.slice(0, showFp)) console.log(`  fp: ${line}`);
   for (const line of fns.slice(0, showFn)) console.log(`  fn: ${line}`);
 }

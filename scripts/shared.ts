@@ -24,6 +24,7 @@ export function normaliseLine(line: string): string {
     .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
     .replace(/[\u00a0\u2009\u202f]/g, ' ')
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
     .replace(/^\s*(?:[-*\u2022]\s+|#+\s+|>\s*)/, '')
     .replace(/\|/g, ' ')
     .replace(/\s+/g, ' ')

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.js';
+import { ConfigError } from '../src/rule.js';
+import { createAjv } from '../src/schema.js';
+import { readPackageJson } from '../src/schema.js';
+import scrapingArtifact from '../rules/scraping-artifact.js';
+import { findEntities, findInvisible, findMojibake } from '../rules/scraping-artifact.encoding.js';
+import { compilePattern, firstChars, loadPatternData, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
+import { lintWithRule, testRule } from './helpers/rule-tester.js';
+
+const prose = 'The council approved the budget on Tuesday after a long debate about road repairs and school funding.';
+const more = 'Officials said the new spending plan would take effect in April and be reviewed again in the autumn.';
+
+/** Apply every fix of a document's messages, from the end backwards. */
+function applyFixes(text: string, messages: { fix?: { start: number; end: number; text: string } }[]): string {
+  return messages
+    .map((message) => message.fix)
+    .filter((fix): fix is NonNullable<typeof fix> => fix !== undefined)
+    .sort((a, b) => b.start - a.start)
+    .reduce((result, fix) => result.slice(0, fix.start) + fix.text + result.slice(fix.end), text);
+}
+
+describe('scraping-artifact', () => {
+  it('finds leftovers of each kind and leaves near misses alone', async () => {
+    await testRule(scrapingArtifact, {
+      valid: [
+        `${prose}\n\nReaders who want to read more can find the report online.\n\n${more}`,
+        `${prose}\n\nWhat was said in the advertisement was misleading, the regulator found.\n\n${more}`,
+        `Kyiv: ${prose}\n\nDetermined support\n\n${more}`,
+        `${prose}\n\nYields rose to 3 . 5 | 4 . 1 | 2 . 9 per cent across the three regions\n\n${more}`,
+        `${prose}\n\nThe guide says the "<b>" tag makes text bold and "&amp;" stands for an ampersand.\n\n${more}`,
+        `${prose}\n\nHe paused . . . then carried on.\n\n${more}`,
+        `Le ministre a demandé : « Pourquoi pas ? »\n\n${prose}`,
+        `${prose}\n\nFollowing the vote, the mayor wrote on Twitter that the plan was fair.\n\n${more}`,
+        `${prose}\n\nYou may also like\nFive ways to save on heating\nHow the budget affects renters`,
+        // off-topic-trailer reports a marked block with two headlines wherever it stands.
+        `${prose}\n\nMost read\nPotholes cost drivers millions\nNew bridge opens early\n\n${more}`,
+      ],
+      invalid: [
+        { documents: `${prose}\n\nADVERTISEMENT\n\n${more}`, errors: [{ messageId: 'caption', text: 'ADVERTISEMENT', kind: 'caption' }] },
+        { documents: `${prose}\n\nStory continues below advertisement\n\n${more}`, errors: [{ messageId: 'caption', text: 'Story continues below advertisement' }] },
+        { documents: `${prose}\n\nREAD MORE: Council tax to rise by 5%\n\n${more}`, errors: [{ messageId: 'prompt', text: 'READ MORE: Council tax to rise by 5%', kind: 'prompt' }] },
+        { documents: `${prose}\n\nTo keep reading, subscribe now. Already a subscriber? Log in.`, errors: [{ messageId: 'prompt', text: 'To keep reading, subscribe now. Already a subscriber? Log in.' }] },
+        { documents: `${prose}\n\nShare: Facebook · X · WhatsApp · Copy link\n\n${more}`, errors: [{ messageId: 'caption', text: 'Share: Facebook · X · WhatsApp · Copy link' }] },
+        { documents: `${prose} pic.twitter.com/AbC123xYz\n\n${more}`, errors: [{ messageId: 'socialEmbed', text: 'pic.twitter.com/AbC123xYz', kind: 'social' }] },
+        { documents: `${prose}\n\nBudget day at last https://t.co/abc\n— Jo Reyes (@joreyes) March 2, 2024\n\n${more}`, errors: [{ messageId: 'socialEmbed', text: 'Budget day at last https://t.co/abc\n— Jo Reyes (@joreyes) March 2, 2024' }] },
+        { documents: `Checking your browser before you continue.\n\nPlease enable JavaScript and cookies to continue.`, errors: [{ messageId: 'failedScrape', text: 'Checking your browser before you continue.\n\nPlease enable JavaScript and cookies to continue.', kind: 'failed-scrape' }] },
+        { documents: `404 Not Found`, errors: [{ messageId: 'failedScrape', text: '404 Not Found' }] },
+        { documents: `Checking your browser before you continue.\n\n${prose}\n\n${more}\n\n${prose}\n\n${more}`, errors: [{ messageId: 'botWall', text: 'Checking your browser before you continue.', kind: 'bot-wall' }] },
+        { documents: `The mayorâ€™s office said so.\n\n${more}`, errors: [{ messageId: 'mojibake', text: 'â€™', expected: ['’'] }] },
+        { documents: `Fish &amp; chips.\n\n${more}`, errors: [{ messageId: 'htmlEntity', text: '&amp;', expected: ['&'] }] },
+        { documents: `<div class="caption">Rain</div>\n\n${more}`, errors: [{ messageId: 'htmlTag', text: '<div class="caption">' }, { messageId: 'htmlTag', text: '</div>' }] },
+        { documents: `Rain\u200b fell.\n\n${more}`, errors: [{ messageId: 'invisibleCharacter', text: '\u200b', message: 'Unexpected invisible character U+200B (control-character), expected it removed' }] },
+        {
+          documents: `${prose}\n\nThe result was close , officials said.\n\n${more}`,
+          errors: [{ messageId: 'spaceBeforePunctuation', text: ' ,', message: 'Unexpected space before `,` in `close ,` (space-before-punctuation), expected `close,`' }],
+        },
+        {
+          documents: `${prose}\n\nRead more: Ten roads to be resurfaced\nWhy potholes return every spring\nCouncil names new highways chief\n\n${more}`,
+          errors: [{ messageId: 'prompt', text: 'Read more: Ten roads to be resurfaced\nWhy potholes return every spring\nCouncil names new highways chief', kind: 'related-links' }],
+        },
+        {
+          documents: `${prose}\n\nMore:\nPotholes cost drivers millions\nNew bridge opens early\n\n${more}`,
+          errors: [{ messageId: 'relatedLinks', text: 'More:\nPotholes cost drivers millions\nNew bridge opens early', kind: 'related-links' }],
+        },
+        { documents: `${prose}\n\nMost read\n\n${more}`, errors: [{ messageId: 'relatedLinks', text: 'Most read' }] },
+      ],
+    });
+  });
+
+  it('learns a recurring non-prose line from the corpus and leaves recurring prose alone', async () => {
+    const footer = 'Hill Times | News and views from the hills';
+    const sentence = 'The company did not immediately respond to a request for comment.';
+    const documents = [1, 2, 3].map((n) => ({ text: `Story ${n}: ${prose}\n\n${sentence}\n\n${footer}`, path: `d${n}.txt` }));
+    const results = await lintWithRule(scrapingArtifact, documents);
+    for (const result of results) {
+      expect(result.messages.map((m) => [m.messageId, result.text.slice(m.start, m.end)])).toEqual([['learnedBoilerplate', footer]]);
+    }
+    const twoOnly = await lintWithRule(scrapingArtifact, documents.slice(0, 2));
+    expect(twoOnly.flatMap((r) => r.messages)).toEqual([]);
+    const lower = await lintWithRule(scrapingArtifact, documents.slice(0, 2), { minDocuments: 2 });
+    expect(lower.flatMap((r) => r.messages.map((m) => m.messageId))).toEqual(['learnedBoilerplate', 'learnedBoilerplate']);
+  });
+
+  it('counts exact duplicate documents once for learned boilerplate', async () => {
+    const text = `${prose}\n\nHill Times | News and views from the hills`;
+    const results = await lintWithRule(scrapingArtifact, [1, 2, 3].map((n) => ({ text, path: `copy${n}.txt` })));
+    expect(results.flatMap((r) => r.messages)).toEqual([]);
+  });
+
+  it('takes extra patterns and disables patterns or kinds through options', async () => {
+    const text = `${prose}\n\nBrought to you by Acme Insurance\n\nAdvertisement\n\nThe plan passed , narrowly.`;
+    const [base] = await lintWithRule(scrapingArtifact, text);
+    expect(base.messages.map((m) => m.messageId)).toEqual(['caption', 'spaceBeforePunctuation']);
+    const [extended] = await lintWithRule(scrapingArtifact, text, {
+      patterns: [{ id: 'sponsor-line', kind: 'prompt', scope: 'line', match: 'brought to you by {name}' }],
+      disable: ['advertisement', 'space-before-punctuation'],
+    });
+    expect(extended.messages.map((m) => [m.messageId, text.slice(m.start, m.end)])).toEqual([['prompt', 'Brought to you by Acme Insurance']]);
+    // A pattern with a shipped id replaces the shipped one.
+    const [replaced] = await lintWithRule(scrapingArtifact, text, { patterns: [{ id: 'advertisement', kind: 'caption', scope: 'line', match: 'sponsored' }] });
+    expect(replaced.messages.map((m) => m.messageId)).toEqual(['spaceBeforePunctuation']);
+  });
+
+  it('rejects invalid options with their key path', () => {
+    expect(() => resolveConfig({ rules: { 'scraping-artifact': ['warn', { patterns: [{ id: 'x', kind: 'nonsense', scope: 'line', match: 'ab' }] }] } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ rules: { 'scraping-artifact': ['warn', { minDocuments: 1 }] } })).toThrow(/minDocuments/);
+  });
+
+  it('places spans and fixes right in a CRLF document', async () => {
+    const text = `${prose}\r\n\r\nAdvertisement\r\n\r\nThe plan passed , narrowly.\r\n`;
+    const [result] = await lintWithRule(scrapingArtifact, text);
+    expect(result.messages.map((m) => text.slice(m.start, m.end))).toEqual(['Advertisement', ' ,']);
+    expect(applyFixes(text, result.messages)).toBe(`${prose}\r\n\r\nThe plan passed, narrowly.\r\n`);
+  });
+
+  it('gives fixes that leave clean text', async () => {
+    const text = ` date 2024-01-02 Listen to this article\n\nThe mayorâ€™s plan passed , narrowly.\n\nAdvertisement\n\n${more}\n\nShare this article`;
+    const [result] = await lintWithRule(scrapingArtifact, text);
+    expect(applyFixes(text, result.messages)).toBe(` date 2024-01-02\n\nThe mayor’s plan passed, narrowly.\n\n${more}`);
+  });
+});
+
+describe('scraping-artifact patterns', () => {
+  it('ships pattern data that validates against its schema', () => {
+    const validate = createAjv().compile(patternDataSchema);
+    expect(validate(readPackageJson('rules/scraping-artifact.patterns.json'))).toBe(true);
+    expect(loadPatternData().patterns.length).toBeGreaterThan(20);
+  });
+
+  it('matches case-insensitively, across punctuation and with variable parts', () => {
+    const { regex } = compilePattern({ id: 't', kind: 'caption', scope: 'line', match: 'listen to this article( {n} min)?' }, []);
+    for (const line of ['Listen to this article', 'LISTEN TO THIS ARTICLE · 4 min', '  listen to this article: 12 min.']) {
+      regex.lastIndex = 0;
+      expect(regex.test(line), line).toBe(true);
+    }
+    regex.lastIndex = 0;
+    expect(regex.test('Listen to this article about tax')).toBe(false);
+    expect(new RegExp(translatePattern("don't miss", []), 'u').test('DON’T MISS')).toBe(true);
+  });
+
+  it('keeps {name} to capitalised words and {agency} to whole words', () => {
+    const { regex } = compilePattern({ id: 't', kind: 'caption', scope: 'line', match: '{name} (/|via) {agency}' }, ['Reuters', 'PA']);
+    const test = (line: string) => ((regex.lastIndex = 0), regex.test(line));
+    expect(test('Joshua Roberts / Reuters')).toBe(true);
+    expect(test('the company told Reuters')).toBe(false);
+    expect(test('Patrick Casey And Identity Evropa')).toBe(false);
+  });
+
+  it('knows which letters a pattern can open a line with', () => {
+    expect(firstChars('(read more|also read) ?:')).toEqual(new Set(['r', 'a']));
+    expect(firstChars('({weekday} )?{n}')).toEqual(new Set([...'mtwfs0123456789']));
+    expect(firstChars('{words} newsletter')).toBe('any');
+  });
+});
+
+describe('scraping-artifact encoding helpers', () => {
+  it('decodes mojibake of UTF-8 read as cp1252', () => {
+    expect(findMojibake('cafÃ© and â€œquotesâ€\u009d').map((r) => r.replacement)).toEqual(['é', '“', '”']);
+    expect(findMojibake('SÃO PAULO and Ãlvaro')).toEqual([]);
+  });
+
+  it('decodes HTML entities and ignores unknown ones', () => {
+    expect(findEntities('a &amp; b &#39;c&#x27; &nbsp; &notanentity;').map((r) => r.replacement)).toEqual(['&', "'", "'", ' ']);
+  });
+
+  it('finds control and zero-width characters but not emoji joiners', () => {
+    expect(findInvisible('a\u200bb\u0007c').length).toBe(2);
+    expect(findInvisible('🏃🏽\u200d♀️')).toEqual([]);
+  });
+});
