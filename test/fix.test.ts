@@ -197,3 +197,30 @@ describe('fix helpers', () => {
     expect(replaceJsonlText('{"body": "x"}', 'text', () => 'y')).toBeUndefined();
   });
 });
+
+describe('--fix on the sample corpus with the built-in rules', () => {
+  it('removes the caption, the space before the full stop, the second body and the trailer; a second --fix changes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'corpus-lint-samples-'));
+    cpSync(samples, join(root, 'corpus'), { recursive: true });
+    const read = (name: string) => readFileSync(join(root, 'corpus', name), 'utf8');
+    const first = await cli(['corpus', '--fix', '-f', 'json'], root);
+    expect(first.code).toBe(0);
+    expect(read('000_10d281829489d250.txt').split('\n')[0]).toBe(' date 2023-11-15');
+    expect(read('001_ea3b11b1fd5ac3e1.txt')).toContain('representatives of Europe, the president noted.\n');
+    const body = read('002_de18945914337035.txt');
+    expect(body.match(/British Chief of the Defence Staff/g)).toHaveLength(1);
+    expect(body).not.toContain('You may also like');
+    expect(body).toContain('Determined support');
+    expect(body.trimEnd().endsWith('transformation of the army", he added.')).toBe(true);
+    expect(read('003_fde1c0ea1f6e6355.txt')).toBe(readFileSync(join(samples, '003_fde1c0ea1f6e6355.txt'), 'utf8'));
+    const left = JSON.parse(first.stdout) as { files: { messages: { ruleId: string }[] }[] };
+    const remaining = left.files.flatMap((file) => file.messages.map((message) => message.ruleId));
+    expect(remaining).not.toContain('scraping-artifact');
+    expect(remaining).not.toContain('duplicate-passage');
+    expect(remaining).not.toContain('off-topic-trailer');
+    const snapshot = readdirSync(join(root, 'corpus')).map(read);
+    const second = await cli(['corpus', '--fix'], root);
+    expect(second.code).toBe(0);
+    expect(readdirSync(join(root, 'corpus')).map(read)).toEqual(snapshot);
+  });
+});
