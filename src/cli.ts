@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { lintPaths } from './engine.js';
 import { formatters } from './formatters/index.js';
+import { parseConcurrency } from './parallel.js';
+import { createProgress, progressWanted } from './progress.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
 import { writeFileAtomic } from './write.js';
@@ -28,6 +30,9 @@ Options:
       --rule ID:SEVERITY    Set a rule's severity: off, info, warn, error (repeatable)
       --quiet               Report errors only
       --max-warnings N      Exit 1 when there are more than N warnings (default -1: no limit)
+      --concurrency N|auto|off
+                            Worker threads for linting documents (default auto:
+                            all cores once the input passes a few MB)
       --color / --no-color  Force or disable colours in stylish output
   -h, --help                Show this help
   -v, --version             Show the version
@@ -41,6 +46,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY?: boolean;
+  /** Where progress goes (stderr); shown only when it is a TTY, outside CI and without --quiet. */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 interface OutputSpec {
@@ -63,6 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         rule: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         'max-warnings': { type: 'string' },
+        concurrency: { type: 'string', default: 'auto' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -110,6 +118,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  const concurrency = parseConcurrency(values.concurrency);
+  if (concurrency === undefined) {
+    io.stderr(`corpus-lint: --concurrency takes a positive whole number, auto or off, got "${values.concurrency}"\n`);
+    return EXIT.usage;
+  }
+
   let config;
   try {
     config = loadConfig(io.cwd, values.config, values.rule ?? []);
@@ -122,7 +136,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   const patterns = positionals.length > 0 ? positionals : ['corpus'];
-  const run = await lintPaths(patterns, { cwd: io.cwd, config });
+  const progress = createProgress(io.progressStream, progressWanted(io.progressStream, process.env, Boolean(values.quiet)));
+  let run;
+  try {
+    run = await lintPaths(patterns, {
+      cwd: io.cwd,
+      config,
+      concurrency,
+      onFiles: (files) => progress.files(files),
+      onDocument: (_result, chars) => progress.document(chars),
+    });
+  } finally {
+    progress.stop();
+  }
   for (const problem of run.problems) io.stderr(`corpus-lint: ${problem}\n`);
   for (const crash of run.crashes) io.stderr(`corpus-lint: rule crashed: ${crash}\n`);
 
@@ -160,6 +186,7 @@ if (isMain()) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY,
+    progressStream: process.stderr,
   }).then(
     (code) => {
       process.exitCode = code;
