@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress, PROGRESS_DELAY, progressWanted } from '../src/progress.js';
+
+function terminal(): Writable & { isTTY: boolean; written: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  }) as Writable & { isTTY: boolean; columns: number; written: () => string };
+  stream.isTTY = true;
+  stream.columns = 120;
+  stream.written = () => text;
+  return stream;
+}
+
+describe('progress', () => {
+  it('is wanted only on a TTY, outside CI and without --quiet', () => {
+    expect(progressWanted({ isTTY: true }, {}, false)).toBe(true);
+    expect(progressWanted({ isTTY: false }, {}, false)).toBe(false);
+    expect(progressWanted(undefined, {}, false)).toBe(false);
+    expect(progressWanted({ isTTY: true }, { CI: 'true' }, false)).toBe(false);
+    expect(progressWanted({ isTTY: true }, {}, true)).toBe(false);
+  });
+
+  it('prints nothing for a run shorter than the delay', () => {
+    const stream = terminal();
+    let clock = 0;
+    const progress = createProgress(stream, true, () => clock);
+    progress.files([]);
+    for (let index = 0; index < 50; index++) {
+      clock += 10;
+      progress.document(1_000);
+    }
+    progress.stop();
+    expect(stream.written()).toBe('');
+  });
+
+  it('shows documents done and MB/s once the run takes longer than the delay', () => {
+    const stream = terminal();
+    let clock = 0;
+    const progress = createProgress(stream, true, () => clock);
+    progress.document(1_000_000);
+    clock = PROGRESS_DELAY + 1_000;
+    progress.document(1_000_000);
+    progress.stop();
+    expect(stream.written()).toMatch(/2 documents \| 1\.0 MB\/s/);
+  });
+
+  it('stays silent when disabled', () => {
+    const stream = terminal();
+    let clock = 0;
+    const progress = createProgress(stream, false, () => clock);
+    clock = 10 * PROGRESS_DELAY;
+    progress.document(5);
+    progress.stop();
+    expect(stream.written()).toBe('');
+  });
+});
