@@ -224,11 +224,21 @@ export function completeCorpus(results: DocumentResult[], config: ResolvedConfig
   return crashes;
 }
 
-/** The first pass in this thread; each result is cloned so that nothing keeps a reference into the document text. */
+/**
+ * A result that holds no reference into the document text: strings a rule sliced from the text
+ * (messages, corpus data) would keep the whole text alive, so those parts are structured-cloned, as
+ * they are on the way back from a worker (which also holds rules in this thread to the same contract).
+ */
+export function detachResult(result: DocumentResult): DocumentResult {
+  if (result.file.messages.length === 0 && Object.keys(result.corpusData).length === 0) return result;
+  return { ...result, file: structuredClone(result.file), corpusData: structuredClone(result.corpusData) };
+}
+
+/** The first pass in this thread, results detached from the text. */
 export const firstPassInThread: FirstPass = async (documents, config, onDocument) => {
   const results: DocumentResult[] = [];
   for await (const loaded of documents) {
-    const result = structuredClone(lintDocument(loaded, results.length, config));
+    const result = detachResult(lintDocument(loaded, results.length, config));
     results.push(result);
     onDocument?.(result, loaded.text?.length ?? 0);
   }

@@ -36,8 +36,8 @@ export interface PoolStats {
 
 /** Text (UTF-16 units) read ahead before `auto` decides that a run is large enough for workers. */
 export const AUTO_THRESHOLD = 4_000_000;
-const BATCH_CHARS = 256_000;
-const BATCH_DOCUMENTS = 200;
+const BATCH_CHARS = 1_000_000;
+const BATCH_DOCUMENTS = 500;
 const BATCHES_IN_FLIGHT_PER_THREAD = 3;
 
 /** Parse `--concurrency`: a positive whole number, `auto` or `off`; undefined when invalid. */

@@ -30,7 +30,8 @@ export function createProgress(stream: NodeJS.WritableStream | undefined, enable
   let bar: cliProgress.SingleBar | undefined;
   const payload = () => {
     const seconds = Math.max((now() - started) / 1000, 0.001);
-    return { documents, mbps: (doneChars / 1e6 / seconds).toFixed(1) };
+    const left = doneChars > 0 ? Math.max(totalBytes - doneChars, 0) / (doneChars / seconds) : Infinity;
+    return { documents, mbps: (doneChars / 1e6 / seconds).toFixed(1), remaining: formatSeconds(left) };
   };
   return {
     files(paths) {
@@ -52,10 +53,9 @@ export function createProgress(stream: NodeJS.WritableStream | undefined, enable
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: 'corpus-lint {bar} {percentage}% | {documents} documents | {mbps} MB/s | ETA {eta_formatted}',
+            format: 'corpus-lint {bar} {percentage}% | {documents} documents | {mbps} MB/s | ETA {remaining}',
             hideCursor: true,
             clearOnComplete: true,
-            etaBuffer: 50,
           },
           cliProgress.Presets.shades_classic,
         );
@@ -68,4 +68,11 @@ export function createProgress(stream: NodeJS.WritableStream | undefined, enable
       bar?.stop();
     },
   };
+}
+
+/** Seconds as `1m05s` or `42s`; `?` when unknown. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const whole = Math.ceil(seconds);
+  return whole >= 60 ? `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
 }

@@ -86,6 +86,26 @@ describe('parallel first pass', () => {
   });
 });
 
+describe('first pass in this thread', () => {
+  it('detaches results from the document: corpus data and messages are copies, as from a worker', async () => {
+    const returned: object[] = [];
+    const opening = defineRule<Record<string, never>, { opening: string }>({
+      meta: { id: 'opening', description: 'o', url: 'x', defaultSeverity: 'warn', messages: { m: 'Unexpected {{x}}' }, schema: { type: 'object' } },
+      check(context) {
+        const data = { opening: context.text.slice(0, 30) };
+        returned.push(data);
+        context.report({ messageId: 'm', data: { x: context.text.slice(0, 30) }, start: 0, end: 30, actual: context.text.slice(0, 30) });
+        return data;
+      },
+    });
+    const config = resolveConfig({}, { rules: new Map([['opening', opening as never]]) });
+    const [result] = await firstPassInThread(generatedDocuments(1), config);
+    expect(result.corpusData.opening).toEqual(returned[0]);
+    expect(result.corpusData.opening).not.toBe(returned[0]);
+    expect(result.file.messages[0].actual).toHaveLength(30);
+  });
+});
+
 describe('--concurrency', () => {
   it('parses a count, auto and off, and rejects anything else', async () => {
     expect([parseConcurrency('3'), parseConcurrency('auto'), parseConcurrency('off')]).toEqual([3, 'auto', 'off']);

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, PROGRESS_DELAY, progressWanted } from '../src/progress.js';
+import { createProgress, formatSeconds, PROGRESS_DELAY, progressWanted } from '../src/progress.js';
 
 function terminal(): Writable & { isTTY: boolean; written: () => string } {
   let text = '';
@@ -14,6 +17,12 @@ function terminal(): Writable & { isTTY: boolean; written: () => string } {
   stream.columns = 120;
   stream.written = () => text;
   return stream;
+}
+
+function fileOf(bytes: number): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'corpus-lint-progress-')), 'input.jsonl');
+  writeFileSync(path, Buffer.alloc(bytes, 32));
+  return path;
 }
 
 describe('progress', () => {
@@ -42,11 +51,16 @@ describe('progress', () => {
     const stream = terminal();
     let clock = 0;
     const progress = createProgress(stream, true, () => clock);
+    progress.files([fileOf(6_000_000)]);
     progress.document(1_000_000);
     clock = PROGRESS_DELAY + 1_000;
     progress.document(1_000_000);
     progress.stop();
-    expect(stream.written()).toMatch(/2 documents \| 1\.0 MB\/s/);
+    expect(stream.written()).toMatch(/33% \| 2 documents \| 1\.0 MB\/s \| ETA 4s/);
+  });
+
+  it('formats the ETA', () => {
+    expect([formatSeconds(0.2), formatSeconds(42), formatSeconds(65), formatSeconds(Infinity)]).toEqual(['1s', '42s', '1m05s', '?']);
   });
 
   it('stays silent when disabled', () => {
