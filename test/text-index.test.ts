@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnglish } from '../src/context.js';
 import { textIndex, treeIndex } from '../src/text-index.js';
 import { toString } from 'nlcst-to-string';
-import { mayHaveDoubledWord } from '../rules/repeated-words.js';
+import { blocksWithCandidates, mayHaveDoubledWord } from '../rules/repeated-words.js';
 
 function contextOf(text: string) {
   const memo = new Map<string, unknown>();
@@ -99,5 +99,28 @@ describe('repeated-words prefilter', () => {
     expect(mayHaveDoubledWord('There the plan was late.')).toBe(false);
     expect(mayHaveDoubledWord('the theme was late.')).toBe(false);
     expect(mayHaveDoubledWord('\u201cThe cafe caf\u00e9 closed.\u201d')).toBe(false);
+  });
+});
+
+describe('repeated-words blocks', () => {
+  const slices = (text: string, allowed?: Set<string>) => blocksWithCandidates(text, allowed).map((span) => text.slice(span.start, span.end));
+
+  it('keeps only the blocks between blank lines that hold a candidate', () => {
+    const text = 'First paragraph is fine.\nIt goes on.\n\nThe vote was was close.\nVery close.\n \n\nLast one, no repeat.\n';
+    expect(slices(text)).toEqual(['The vote was was close.\nVery close.']);
+  });
+
+  it('finds overlapping pairs and words joined by apostrophes, hyphens and ampersands', () => {
+    expect(slices('Phones\n\niPhone\niPhone 11')).toEqual(['iPhone\niPhone 11']);
+    expect(slices('A long-term long-term plan.')).toHaveLength(1);
+    expect(slices('There\u2019s there\u2019s more.')).toHaveLength(1);
+    expect(slices('B&H B&H Photo')).toHaveLength(1);
+  });
+
+  it('skips words retext-repeated-words and the allow option let stand twice', () => {
+    expect(slices('They had had enough.')).toEqual([]);
+    expect(slices('He said that that was all.')).toEqual([]);
+    expect(slices('A very very long day.', new Set(['very']))).toEqual([]);
+    expect(slices('A very very long day.')).toEqual(['A very very long day.']);
   });
 });
