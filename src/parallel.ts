@@ -132,6 +132,7 @@ async function runOnPool(
 ): Promise<DocumentResult[]> {
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1_000 });
   const results: DocumentResult[] = [];
+  const paths = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   const dispatch = (batch: LoadedDocument[], firstIndex: number) => {
@@ -141,6 +142,10 @@ async function runOnPool(
     const done: Promise<void> = (pool.run(task) as Promise<DocumentResult[]>).then(
       (batchResults) => {
         batchResults.forEach((result, offset) => {
+          // Every record of a JSONL file has the same path: keep one copy of it, not one per document.
+          const path = paths.get(result.file.path);
+          if (path === undefined) paths.set(result.file.path, result.file.path);
+          else result.file.path = path;
           results[firstIndex + offset] = result;
           onDocument?.(result, sizes[offset]);
         });
