@@ -93,12 +93,16 @@ describe('repeated-words prefilter', () => {
     expect(mayHaveDoubledWord('\u201cIt was was over,\u201d she said.')).toBe(true);
     expect(mayHaveDoubledWord('Le caf\u00e9 caf\u00e9 ferme.')).toBe(true);
     expect(mayHaveDoubledWord('Ελλάδα Ελλάδα')).toBe(true);
+    expect(mayHaveDoubledWord('Prices rose rose\u00a0rose.')).toBe(true);
+    expect(mayHaveDoubledWord('It was so so good.')).toBe(true);
   });
 
   it('does not fire on words that only share a part', () => {
     expect(mayHaveDoubledWord('There the plan was late.')).toBe(false);
     expect(mayHaveDoubledWord('the theme was late.')).toBe(false);
     expect(mayHaveDoubledWord('\u201cThe cafe caf\u00e9 closed.\u201d')).toBe(false);
+    expect(mayHaveDoubledWord('The vote, vote again.')).toBe(false);
+    expect(mayHaveDoubledWord('She said said-so.')).toBe(false);
   });
 });
 
