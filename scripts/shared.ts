@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 
@@ -16,4 +16,31 @@ export function requireShared(what: string): string {
     process.exit(0);
   }
   return dir;
+}
+
+/** Normalise a line for comparison: quotes, spaces, list and table markup. */
+export function normaliseLine(line: string): string {
+  return line
+    .replace(/[\u2018\u2019\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201f\u2033]/g, '"')
+    .replace(/[\u00a0\u2009\u202f]/g, ' ')
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+    .replace(/^\s*(?:[-*\u2022]\s+|#+\s+|>\s*)/, '')
+    .replace(/\|/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A record of the AEB JSONL files: page id and text. */
+export interface AebRecord {
+  id: string;
+  text: string;
+}
+
+/** Read a JSONL file of `{id, text}` records. */
+export function readJsonl(path: string): AebRecord[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as AebRecord);
 }
