@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { unified } from 'unified';
 import retextEnglish from 'retext-english';
@@ -129,11 +130,13 @@ interface RuleTiming {
   complete: Stopwatch;
   parsedDocuments: number;
   findings: number;
+  /** Bytes of corpus data kept for the corpus step (structured-clone size), all documents. */
+  corpusDataBytes: number;
 }
 
 /** Each rule alone on one thread, as the engine runs it: time in `check` (a parse it forces included) and in `complete`. */
 async function timeRule(active: ActiveRule, inputs: string[], config: ResolvedConfig): Promise<RuleTiming> {
-  const timing: RuleTiming = { id: active.rule.meta.id, check: new Stopwatch(), complete: new Stopwatch(), parsedDocuments: 0, findings: 0 };
+  const timing: RuleTiming = { id: active.rule.meta.id, check: new Stopwatch(), complete: new Stopwatch(), parsedDocuments: 0, findings: 0, corpusDataBytes: 0 };
   const results: DocumentResult[] = [];
   for await (const chunk of chunksOf(inputs, config)) {
     const prepared = chunk.map((loaded) => {
@@ -164,7 +167,9 @@ async function timeRule(active: ActiveRule, inputs: string[], config: ResolvedCo
     );
     prepared.forEach(({ index, memo }, offset) => {
       if (memo.has('tree')) timing.parsedDocuments++;
-      if (returned[offset] !== undefined) results[index].corpusData[timing.id] = structuredClone(returned[offset]);
+      if (returned[offset] === undefined) return;
+      results[index].corpusData[timing.id] = structuredClone(returned[offset]);
+      timing.corpusDataBytes += serialize(returned[offset]).length;
     });
   }
   if (active.rule.complete) {
@@ -256,15 +261,15 @@ async function main(): Promise<void> {
       print();
       print('Each rule alone, one thread, CPU time (check includes any parse the rule forces; "parsed" = documents whose tree it built):');
       print();
-      print('| rule | check CPU s | complete CPU s | MB/s per core | × reference CPU | parsed | findings |');
-      print('|---|---:|---:|---:|---:|---:|---:|');
+      print('| rule | check CPU s | complete CPU s | MB/s per core | × reference CPU | parsed | corpus data | findings |');
+      print('|---|---:|---:|---:|---:|---:|---:|---:|');
       for (const active of config.rules) {
         log(`rule ${active.rule.meta.id}`);
         const timing = await timeRule(active, inputs, config);
         const total = timing.check.cpuSeconds + timing.complete.cpuSeconds;
         const mbps = rate(reference.bytes / MB, total);
         print(
-          `| ${timing.id} | ${fixed(timing.check.cpuSeconds, 2)} | ${fixed(timing.complete.cpuSeconds, 3)} | ${fixed(mbps)} | ${fixed(reference.time.cpuSeconds / total, 2)} | ${fixed((100 * timing.parsedDocuments) / Math.max(reference.documents, 1))}% | ${timing.findings} |`,
+          `| ${timing.id} | ${fixed(timing.check.cpuSeconds, 2)} | ${fixed(timing.complete.cpuSeconds, 3)} | ${fixed(mbps)} | ${fixed(reference.time.cpuSeconds / total, 2)} | ${fixed((100 * timing.parsedDocuments) / Math.max(reference.documents, 1))}% | ${fixed(timing.corpusDataBytes / MB)} MB | ${timing.findings} |`,
         );
       }
     }
