@@ -1,15 +1,117 @@
 import retextRepeatedWords from 'retext-repeated-words';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
+import { parseEnglish } from '../src/context.js';
 import { defineRule } from '../src/rule.js';
+import type { Span } from '../src/text-index.js';
+import type { RuleContext } from '../src/types.js';
 
 interface Options {
   /** Words that may legitimately stand twice in a row, besides retext-repeated-words' own list. */
   allow: string[];
 }
 
-// Cheap prefilter: most documents have no doubled word, and then no tree is needed.
-const doubledWord = /(?<![\p{L}\p{N}])([\p{L}\p{N}]+)\s+\1(?![\p{L}\p{N}])/iu;
+// Words retext-repeated-words itself lets stand twice ("had had", "that that").
+const RETEXT_ALLOWED = new Set(['had', 'that', 'can', 'blah', 'beep', 'yadda', 'sapiens', 'tse', 'mau']);
+
+// Hand-written scan instead of a back-referencing regex: ~5x faster, and this runs on every document.
+const ASCII_WORD = new Uint8Array(128).map((_, code) => (/[A-Za-z0-9]/.test(String.fromCharCode(code)) ? 1 : 0));
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const SPACE = /^\s$/;
+// Characters that join two word parts into one word, as retext merges them: don't, long-term, B&H, U.S.
+const JOINERS = new Set([0x27, 0x2019, 0x26, 0x2e, 0x2d]);
+
+function wordCharWidth(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (code < 128) return ASCII_WORD[code];
+  if (code >= 0xd800 && code <= 0xdbff) return LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(at)!)) ? 2 : 0;
+  return LETTER_OR_DIGIT.test(text[at]) ? 1 : 0;
+}
+
+function isSpace(code: number, text: string, at: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code > 127 && SPACE.test(text[at]));
+}
+
+function sameWord(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let offset = 0; offset < aEnd - a; offset++) {
+    const x = text.charCodeAt(a + offset);
+    const y = text.charCodeAt(b + offset);
+    if (x === y) continue;
+    if (x < 128 && y < 128) {
+      if ((x | 0x20) !== (y | 0x20) || (x | 0x20) < 0x61 || (x | 0x20) > 0x7a) return false;
+      continue;
+    }
+    return text.slice(a, aEnd).toLowerCase() === text.slice(b, bEnd).toLowerCase();
+  }
+  return true;
+}
+
+/**
+ * Offsets of the first word of each doubled pair: a word followed, across white space only, by the
+ * same word in any case. A superset of what retext-repeated-words finds; words in `skip` are left out.
+ */
+export function doubledWordCandidates(text: string, skip: ReadonlySet<string> = new Set(), first = false): number[] {
+  const found: number[] = [];
+  const length = text.length;
+  let previous = -1;
+  let previousEnd = -1;
+  let at = 0;
+  while (at < length) {
+    const width = wordCharWidth(text, at);
+    if (width === 0) {
+      if (!isSpace(text.charCodeAt(at), text, at)) previous = -1;
+      at++;
+      continue;
+    }
+    const start = at;
+    at += width;
+    while (at < length) {
+      const inner = wordCharWidth(text, at);
+      if (inner > 0) at += inner;
+      else if (JOINERS.has(text.charCodeAt(at)) && at + 1 < length && wordCharWidth(text, at + 1) > 0) at += 1;
+      else break;
+    }
+    if (previous >= 0 && sameWord(text, previous, previousEnd, start, at)) {
+      const word = text.slice(start, at).toLowerCase();
+      if (!skip.has(word) && !RETEXT_ALLOWED.has(word)) {
+        found.push(previous);
+        if (first) return found;
+      }
+    }
+    previous = start;
+    previousEnd = at;
+  }
+  return found;
+}
+
+/** Whether text may hold a doubled word (a superset of what retext-repeated-words finds). */
+export function mayHaveDoubledWord(text: string): boolean {
+  return doubledWordCandidates(text, undefined, true).length > 0;
+}
+
+// retext-english never continues a sentence across white space holding two line breaks (parse-latin's break-implicit-sentences).
+const BLOCK_BREAK = /(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+/g;
+
+/** Spans of text between blank lines that hold a doubled word not allowed anyway: the only parts worth parsing. */
+export function blocksWithCandidates(text: string, allowed: ReadonlySet<string> = new Set()): Span[] {
+  const candidates = doubledWordCandidates(text, allowed);
+  const blocks: Span[] = [];
+  if (candidates.length === 0) return blocks;
+  let start = 0;
+  let next = 0;
+  const close = (end: number) => {
+    if (next < candidates.length && candidates[next] < end) blocks.push({ start, end });
+    while (next < candidates.length && candidates[next] < end) next++;
+  };
+  for (const found of text.matchAll(BLOCK_BREAK)) {
+    close(found.index);
+    if (next === candidates.length) return blocks;
+    start = found.index + found[0].length;
+  }
+  close(text.length);
+  return blocks;
+}
 
 const transform = retextRepeatedWords() as unknown as (tree: unknown, file: VFile) => void;
 
@@ -30,31 +132,41 @@ export default defineRule<Options>({
     },
   },
   check(context) {
-    if (!doubledWord.test(context.text)) return;
-    const scratch = new VFile({ value: context.text });
-    transform(context.tree, scratch);
-    if (scratch.messages.length === 0) return;
-    const place = location(scratch);
+    const { text } = context;
+    if (!mayHaveDoubledWord(text)) return;
     const allowed = new Set(context.options.allow.map((word) => word.toLowerCase()));
-    for (const found of scratch.messages) {
-      const start = found.place && 'start' in found.place ? place.toOffset(found.place.start) : undefined;
-      const end = found.place && 'end' in found.place ? place.toOffset(found.place.end) : undefined;
-      if (start === undefined || end === undefined) continue;
-      const span = context.text.slice(start, end);
-      const word = String(found.expected?.[0] ?? span.split(/\s+/)[0]);
-      if (allowed.has(word.toLowerCase())) continue;
-      // "What it is is a rescue": a pseudo-cleft doubles "is" on purpose after a pronoun.
-      if (word.toLowerCase() === 'is' && /\b(?:it|this|that|what|which)\s+$/i.test(context.text.slice(Math.max(0, start - 12), start))) continue;
-      const firstEnd = start + span.search(/\s/);
-      context.report({
-        messageId: 'repeated',
-        data: { word },
-        start,
-        end,
-        actual: word,
-        expected: [word],
-        fix: { start: firstEnd, end, text: '' },
-      });
+    for (const block of blocksWithCandidates(text, allowed)) {
+      // Only the blocks holding a candidate are parsed: 3.8% of the text of the real corpora, against 14% for whole documents.
+      const blockText = text.slice(block.start, block.end);
+      const scratch = new VFile({ value: blockText });
+      transform(parseEnglish(blockText), scratch);
+      if (scratch.messages.length === 0) continue;
+      const place = location(scratch);
+      for (const found of scratch.messages) {
+        const from = found.place && 'start' in found.place ? place.toOffset(found.place.start) : undefined;
+        const to = found.place && 'end' in found.place ? place.toOffset(found.place.end) : undefined;
+        if (from === undefined || to === undefined) continue;
+        reportRepeat(context, allowed, block.start + from, block.start + to, found.expected?.[0]);
+      }
     }
   },
 });
+
+/** Report one repeat unless the word is allowed or a pseudo-cleft ("what it is is"). */
+function reportRepeat(context: RuleContext<Options>, allowed: Set<string>, start: number, end: number, expected: string | undefined): void {
+  const span = context.text.slice(start, end);
+  const word = String(expected ?? span.split(/\s+/)[0]);
+  if (allowed.has(word.toLowerCase())) return;
+  // "What it is is a rescue": a pseudo-cleft doubles "is" on purpose after a pronoun.
+  if (word.toLowerCase() === 'is' && /\b(?:it|this|that|what|which)\s+$/i.test(context.text.slice(Math.max(0, start - 12), start))) return;
+  const firstEnd = start + span.search(/\s/);
+  context.report({
+    messageId: 'repeated',
+    data: { word },
+    start,
+    end,
+    actual: word,
+    expected: [word],
+    fix: { start: firstEnd, end, text: '' },
+  });
+}

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { formatters, needsTexts } from './formatters/index.js';
+import { parseConcurrency } from './parallel.js';
+import { createProgress, progressWanted } from './progress.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
 import { loadReportTexts } from './report-texts.js';
@@ -29,6 +31,9 @@ Options:
       --rule ID:SEVERITY    Set a rule's severity: off, info, warn, error (repeatable)
       --quiet               Report errors only
       --max-warnings N      Exit 1 when there are more than N warnings (default -1: no limit)
+      --concurrency N|auto|off
+                            Worker threads for linting documents (default auto:
+                            all cores once the input passes a few MB)
       --color / --no-color  Force or disable colours in stylish output
 ${WORKFLOW_USAGE}
   -h, --help                Show this help
@@ -44,6 +49,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY?: boolean;
+  /** Where progress goes (stderr); shown only when it is a TTY, outside CI and without --quiet. */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 interface OutputSpec {
@@ -66,6 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         rule: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         'max-warnings': { type: 'string' },
+        concurrency: { type: 'string', default: 'auto' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -119,6 +127,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`corpus-lint: ${workflowProblem}\n`);
     return EXIT.usage;
   }
+  const concurrency = parseConcurrency(values.concurrency);
+  if (concurrency === undefined) {
+    io.stderr(`corpus-lint: --concurrency takes a positive whole number, auto or off, got "${values.concurrency}"\n`);
+    return EXIT.usage;
+  }
 
   let config;
   try {
@@ -132,14 +145,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   const patterns = positionals.length > 0 ? positionals : defaultPatterns(config, io.cwd);
+  const progress = createProgress(io.progressStream, progressWanted(io.progressStream, process.env, Boolean(values.quiet)));
   let run;
   try {
-    run = await runWorkflow(patterns, config, values, io);
+    run = await runWorkflow(patterns, config, values, io, {
+      concurrency,
+      onFiles: (files) => progress.files(files),
+      onDocument: (_result, chars) => progress.document(chars),
+    });
   } catch (error) {
     // A bad baseline file, or a file system error while writing fixes, a baseline or the cache.
     if (!(error instanceof ConfigError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
     io.stderr(`corpus-lint: ${(error as Error).message}\n`);
     return EXIT.usage;
+  } finally {
+    progress.stop();
   }
   for (const problem of run.problems) io.stderr(`corpus-lint: ${problem}\n`);
   for (const crash of run.crashes) io.stderr(`corpus-lint: rule crashed: ${crash}\n`);
@@ -180,6 +200,7 @@ if (isMain()) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY,
+    progressStream: process.stderr,
   }).then(
     (code) => {
       process.exitCode = code;

@@ -4,6 +4,7 @@ import { createRuleContext } from './context.js';
 import { extractMetadata, readDocuments, resolveInputs, type InputOptions, type LoadedDocument } from './inputs.js';
 import { formatMessage } from './rule.js';
 import { buildReport } from './report.js';
+import type { Concurrency } from './parallel.js';
 import type { Descriptor, DocumentInfo, Report, ReportFile, ReportMessage, ReportRelated, Severity } from './types.js';
 
 export const INPUT_RULE_ID = 'input';
@@ -36,7 +37,18 @@ export interface LintOptions {
   readFile?: InputOptions['readFile'];
   /** Called after each document of the first pass (progress). */
   onDocument?: (result: DocumentResult, bytes: number) => void;
+  /** Called once the input files are known, before linting starts (progress). */
+  onFiles?: (files: string[]) => void;
+  /** Worker threads for the first pass: a number, `auto` (all cores, for large runs) or `off` (default). */
+  concurrency?: Concurrency;
 }
+
+/** How the first pass runs on documents: in this thread or over a worker pool. */
+export type FirstPass = (
+  documents: AsyncIterable<LoadedDocument> | Iterable<LoadedDocument>,
+  config: ResolvedConfig,
+  onDocument?: LintOptions['onDocument'],
+) => Promise<DocumentResult[]>;
 
 /** Offsets at which lines start. */
 export function lineStartsOf(text: string): number[] {
@@ -212,19 +224,38 @@ export function completeCorpus(results: DocumentResult[], config: ResolvedConfig
   return crashes;
 }
 
+/**
+ * A result that holds no reference into the document text: strings a rule sliced from the text
+ * (messages, corpus data) would keep the whole text alive, so those parts are structured-cloned, as
+ * they are on the way back from a worker (which also holds rules in this thread to the same contract).
+ */
+export function detachResult(result: DocumentResult): DocumentResult {
+  if (result.file.messages.length === 0 && Object.keys(result.corpusData).length === 0) return result;
+  return { ...result, file: structuredClone(result.file), corpusData: structuredClone(result.corpusData) };
+}
+
+/** The first pass in this thread, results detached from the text. */
+export const firstPassInThread: FirstPass = async (documents, config, onDocument) => {
+  const results: DocumentResult[] = [];
+  for await (const loaded of documents) {
+    const result = detachResult(lintDocument(loaded, results.length, config));
+    results.push(result);
+    onDocument?.(result, loaded.text?.length ?? 0);
+  }
+  return results;
+};
+
 /** Lint documents from any source: first pass per document, then the corpus step, then the report. */
 export async function lintDocuments(
   documents: AsyncIterable<LoadedDocument> | Iterable<LoadedDocument>,
   config: ResolvedConfig,
   onDocument?: LintOptions['onDocument'],
+  firstPass: FirstPass = firstPassInThread,
 ): Promise<{ report: Report; crashes: string[] }> {
-  const results: DocumentResult[] = [];
+  const results = await firstPass(documents, config, onDocument);
   const crashes: string[] = [];
-  for await (const loaded of documents) {
-    const result = lintDocument(loaded, results.length, config);
+  for (const result of results) {
     for (const ruleId of result.crashed) crashes.push(`${ruleId}: ${result.file.path}${result.file.line ? `:${result.file.line}` : ''}`);
-    results.push(result);
-    onDocument?.(result, loaded.text?.length ?? 0);
   }
   crashes.push(...completeCorpus(results, config));
   return { report: buildReport(results.map((result) => result.file)), crashes };
@@ -240,7 +271,10 @@ export async function lintPaths(patterns: string[], options: LintOptions): Promi
     ...(options.readFile ? { readFile: options.readFile } : {}),
   };
   const { files, problems } = await resolveInputs(patterns, inputOptions);
-  const { report, crashes } = await lintDocuments(readDocuments(files, inputOptions), options.config, options.onDocument);
+  options.onFiles?.(files);
+  const concurrency = options.concurrency ?? 'off';
+  const firstPass = concurrency === 'off' ? firstPassInThread : (await import('./parallel.js')).parallelFirstPass(concurrency);
+  const { report, crashes } = await lintDocuments(readDocuments(files, inputOptions), options.config, options.onDocument, firstPass);
   return { report, problems, crashes };
 }
 

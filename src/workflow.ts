@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import { lintPaths, type LintRun } from './engine.js';
+import { lintPaths, type LintOptions, type LintRun } from './engine.js';
 import { LintCache, DEFAULT_CACHE_LOCATION, type CacheStrategy } from './cache.js';
 import { lintCorpus, needsCorpusRun } from './incremental.js';
 import { applyBaseline, fingerprintReport, formatPrunable, makeBaseline, readBaseline, writeBaseline } from './baseline.js';
@@ -69,7 +69,13 @@ const MAX_FIX_PASSES = 10;
  * Lint with the workflow options: the corpus roots and cache when asked for, fixes (re-linting until
  * nothing is left to fix), the baseline, then the corpus gates.
  */
-export async function runWorkflow(patterns: string[], config: ResolvedConfig, flags: WorkflowFlags, io: { cwd: string; stderr: (text: string) => void }): Promise<WorkflowRun> {
+export async function runWorkflow(
+  patterns: string[],
+  config: ResolvedConfig,
+  flags: WorkflowFlags,
+  io: { cwd: string; stderr: (text: string) => void },
+  lintOptions: Pick<LintOptions, 'concurrency' | 'onFiles' | 'onDocument'> = {},
+): Promise<WorkflowRun> {
   const { cwd } = io;
   const inputOptions = { cwd, extensions: config.extensions, ignore: config.ignore, jsonl: config.jsonl };
   const useCache = Boolean(flags.cache || flags['cache-location']);
@@ -77,7 +83,7 @@ export async function runWorkflow(patterns: string[], config: ResolvedConfig, fl
 
   const lintOnce = async (): Promise<LintRun & { corpus: ReportFile[] }> => {
     if (!needsCorpusRun(config, { cache: useCache, gates: config.gates.length > 0 })) {
-      const run = await lintPaths(patterns, { cwd, config });
+      const run = await lintPaths(patterns, { cwd, config, ...lintOptions });
       return { ...run, corpus: run.report.files };
     }
     const cache = useCache ? await LintCache.open(resolve(cwd, flags['cache-location'] ?? DEFAULT_CACHE_LOCATION), config, cwd, (flags['cache-strategy'] ?? 'metadata') as CacheStrategy) : undefined;
