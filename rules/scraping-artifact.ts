@@ -178,6 +178,25 @@ function isHardWrapped(lines: TextLine[]): boolean {
   return runOn >= 2 && runOn * 3 >= filled;
 }
 
+/** A line of names only, as a byline without "By" reads ("Ann Lee and Bo Park, City Herald"). */
+export function isNamesLine(text: string): boolean {
+  const trimmed = text.trim();
+  const words = trimmed.split(/\s+/);
+  if (words.length < 2 || words.length > 12 || /[!?:;]$|[\p{Ll}]\.$/u.test(trimmed)) return false;
+  return words.every((word) => /^(?:\p{Lu}[\p{L}.'\u2019-]*,?|and|&|[-\u2013\u2014|]|staff|wire|services|writer|writers|reporter|correspondent|editor|for|de|van|von|da)$/u.test(word));
+}
+
+/** A headline shouted in capitals ("STAR QUITS SHOW AFTER ROW"), as promoted links between paragraphs are set. */
+export function isShoutedHeadline(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const words = wordCount(text);
+  // Short ones are subheadings ("HOW TO CHOOSE A TENT"); a promoted headline is long or quotes someone.
+  if (letters.length < 12 || words > 25 || words < (/(^|\s)['\u2018"\u201c][^'\u2019"\u201d]+['\u2019"\u201d]/u.test(text) ? 6 : 8)) return false;
+  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
+  const lower = letters.replace(/[^\p{Ll}]/gu, '').length;
+  return upper >= 12 && lower * 10 <= upper && /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]+$/u.test(letters);
+}
+
 interface Found extends Descriptor {
   line?: number;
 }
@@ -280,6 +299,13 @@ export default defineRule<Options, CorpusData>({
       const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text);
       return fits(before) && fits(after) && (before >= 0 || after >= 0);
     };
+    // A run of shouted headlines with prose (or flagged lines) before it and prose or the end after it.
+    const shoutedAmidProse = (index: number) => {
+      const before = nextNonBlank(index, -1);
+      let after = nextNonBlank(index, 1);
+      while (after >= 0 && isShoutedHeadline(lines[after].text)) after = nextNonBlank(after, 1);
+      return before >= 0 && (flaggedLine[before] === 1 || isProse(lines[before].text)) && (after < 0 || isProse(lines[after].text));
+    };
     const headlineLike = (index: number) => {
       const words = wordCount(lines[index].text);
       return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
@@ -324,12 +350,18 @@ export default defineRule<Options, CorpusData>({
             if (run >= 2 && at < lines.length) to = last;
           }
           reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
+          const above = hit.takesBylineAbove ? nextNonBlank(index, -1) : -1;
+          if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) reportLines(above, above, 'caption', 'byline');
           index = to;
           continue;
         }
       }
       if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index))) {
         reportLines(index, index, 'linkLine', 'link-line');
+        continue;
+      }
+      if (on('promo-headline') && content.length <= 200 && isShoutedHeadline(content) && shoutedAmidProse(index)) {
+        reportLines(index, index, 'caption', 'promo-headline');
         continue;
       }
       if (on('stray-label') && content.length <= 40 && isStrayLabel(content) && amidProse(index)) {
