@@ -226,7 +226,9 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
     let end: number;
     if (char === '(') {
       end = closingParen(source, at) + 1;
-      atom = alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
+      // A lookaround matches no character: it does not decide what a line starts with.
+      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
+      atom = lookaround ? { chars: new Set(), nullable: true } : alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);

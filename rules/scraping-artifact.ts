@@ -293,10 +293,11 @@ export default defineRule<Options, CorpusData>({
       return at >= 0 && at < lines.length ? at : -1;
     };
     // A structural cue only counts for a line standing alone between prose (or flagged lines, or the document's edges).
-    const amidProse = (index: number) => {
+    // `alike` lets a neighbour of the same sort count too (a run of link lines).
+    const amidProse = (index: number, alike?: (text: string) => boolean) => {
       const before = nextNonBlank(index, -1);
       const after = nextNonBlank(index, 1);
-      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text);
+      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text) || (alike?.(lines[at].text) ?? false);
       return fits(before) && fits(after) && (before >= 0 || after >= 0);
     };
     // A run of shouted headlines with prose (or flagged lines) before it and prose or the end after it.
@@ -356,7 +357,7 @@ export default defineRule<Options, CorpusData>({
           continue;
         }
       }
-      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index))) {
+      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index, (text) => text.length <= 300 && LINK_LINE.test(text)))) {
         reportLines(index, index, 'linkLine', 'link-line');
         continue;
       }
