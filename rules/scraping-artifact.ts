@@ -190,6 +190,8 @@ export function isNamesLine(text: string): boolean {
 export function isShoutedHeadline(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, '');
   const words = wordCount(text);
+  // An exclamation or more than one sentence is someone shouting in a quote, not a headline.
+  if (/!\s*$|[.!?]\s+\S/u.test(text.trim())) return false;
   // Short ones are subheadings ("HOW TO CHOOSE A TENT"); a promoted headline is long or quotes someone.
   if (letters.length < 12 || words > 25 || words < (/(^|\s)['\u2018"\u201c][^'\u2019"\u201d]+['\u2019"\u201d]/u.test(text) ? 6 : 8)) return false;
   const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
