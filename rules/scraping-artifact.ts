@@ -322,7 +322,8 @@ export default defineRule<Options, CorpusData>({
       const content = line.text;
       if (owned[index] || flaggedLine[index] || blank(index)) continue;
       // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
-      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text)) continue;
+      // A link or a timestamp never continues a sentence.
+      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
       if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
         // The signature line of an embedded post takes the post's text line just above it.
         const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
