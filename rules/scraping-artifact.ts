@@ -188,6 +188,8 @@ export function isNamesLine(text: string): boolean {
 
 /** A headline shouted in capitals ("STAR QUITS SHOW AFTER ROW"), as promoted links between paragraphs are set. */
 export function isShoutedHeadline(text: string): boolean {
+  // Cheap first: the opening letters are capitals.
+  if (!/^[^\p{Ll}]{12}/u.test(text.trimStart())) return false;
   const letters = text.replace(/[^\p{L}]/gu, '');
   const words = wordCount(text);
   // An exclamation or more than one sentence is someone shouting in a quote, not a headline.
