@@ -357,7 +357,13 @@ export default defineRule<Options, CorpusData>({
           }
           reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
           const above = hit.takesBylineAbove ? nextNonBlank(index, -1) : -1;
-          if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) reportLines(above, above, 'caption', 'byline');
+          if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) {
+            const dateline = found[found.length - 1];
+            reportLines(above, above, 'caption', 'byline');
+            // Byline and dateline make one paragraph: the dateline's fix takes the blank lines after it, as the paragraph's would.
+            const blanks = /^(?:[ \t]*\r?\n)+/.exec(text.slice(dateline.fix!.end));
+            if (above === index - 1 && dateline.fix!.end > dateline.end && blanks) dateline.fix = { ...dateline.fix!, end: dateline.fix!.end + blanks[0].length };
+          }
           index = to;
           continue;
         }

@@ -119,6 +119,19 @@ describe('scraping-artifact', () => {
     const [result] = await lintWithRule(scrapingArtifact, text);
     expect(applyFixes(text, result.messages)).toBe(` date 2024-01-02\n\nThe mayor’s plan passed, narrowly.\n\n${more}`);
   });
+
+  it('reports a names-only line above a dateline as a byline and removes the pair without a gap', async () => {
+    const text = `${prose}\n\nAnn Lee and Bo Park, Lakeside Gazette\nPublished 6:05 PM EST Mar 13, 2024\n\n${more}`;
+    const [result] = await lintWithRule(scrapingArtifact, text);
+    expect(result.messages.map((m) => [m.kind, text.slice(m.start, m.end)])).toEqual([
+      ['byline', 'Ann Lee and Bo Park, Lakeside Gazette'],
+      ['caption', 'Published 6:05 PM EST Mar 13, 2024'],
+    ]);
+    expect(applyFixes(text, result.messages)).toBe(`${prose}\n\n${more}`);
+    // Without a dateline below, a names-only line is left alone.
+    const [alone] = await lintWithRule(scrapingArtifact, `${prose}\n\nAnn Lee and Bo Park, Lakeside Gazette\n\n${more}`);
+    expect(alone.messages).toEqual([]);
+  });
 });
 
 describe('scraping-artifact patterns', () => {
