@@ -13,6 +13,8 @@ export interface PhrasePattern {
   maxWords?: number;
   /** A link line that may open a run of headline lines inside the article (taken with it). */
   opensList?: boolean;
+  /** A dateline: a names-only line just above it (a byline without "By") is reported with it. */
+  takesBylineAbove?: boolean;
 }
 
 /** The shipped pattern data. */
@@ -62,6 +64,12 @@ const PLACEHOLDERS: Record<string, string> = {
   words: '[^\\n]{1,200}?',
   handle: '@\\w{1,30}',
   url: '(https?://|www\\.)[^\\s]+',
+  email: '[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+',
+  tz: '(utc|gmt|bst|cet|cest|est|edt|cst|cdt|mst|mdt|pst|pdt|et|ct|mt|pt|ist|jst|hkt|sgt|aest|aedt|msk|amt)(?![\\p{L}])',
+  ptmonth: '(janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre)',
+  ptweekday: '((segunda|terça|quarta|quinta|sexta)-feira|sábado|domingo|lunes|martes|miércoles|jueves|viernes)',
+  // One piece of a dateline: a weekday, month, date, day or year, time, time zone, or a joining word.
+  stamp: `(${WEEKDAYS}|{ptweekday}|${MONTHS}|{ptmonth}|\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}(T[\\d:+.-]+)?|\\d{1,4}(st|nd|rd|th)?|\\d{1,2}[:.h]\\d{2}( ?[ap]\\.?m\\.?)?|{tz}|at|on|de|às|as|a las|em)(?![\\p{L}\\p{N}])`,
 };
 // Capitalised words: kept case-sensitive, so a name is not any run of words.
 const NAME = String.raw`\p{Lu}[\p{L}'\u2019.\-]*(?:[ \u00a0]+(?:\p{Lu}[\p{L}'\u2019.\-]*|de|van|von|da|al|bin|la|le)){0,4}`;
@@ -218,7 +226,9 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
     let end: number;
     if (char === '(') {
       end = closingParen(source, at) + 1;
-      atom = alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
+      // A lookaround matches no character: it does not decide what a line starts with.
+      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
+      atom = lookaround ? { chars: new Set(), nullable: true } : alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);

@@ -178,6 +178,29 @@ function isHardWrapped(lines: TextLine[]): boolean {
   return runOn >= 2 && runOn * 3 >= filled;
 }
 
+/** A line of names only, as a byline without "By" reads ("Ann Lee and Bo Park, City Herald"). */
+export function isNamesLine(text: string): boolean {
+  const trimmed = text.trim();
+  const words = trimmed.split(/\s+/);
+  if (words.length < 2 || words.length > 12 || /[!?:;]$|[\p{Ll}]\.$/u.test(trimmed)) return false;
+  return words.every((word) => /^(?:\p{Lu}[\p{L}.'\u2019-]*,?|and|&|[-\u2013\u2014|]|staff|wire|services|writer|writers|reporter|correspondent|editor|for|de|van|von|da)$/u.test(word));
+}
+
+/** A headline shouted in capitals ("STAR QUITS SHOW AFTER ROW"), as promoted links between paragraphs are set. */
+export function isShoutedHeadline(text: string): boolean {
+  // Cheap first: the opening letters are capitals.
+  if (!/^[^\p{Ll}]{12}/u.test(text.trimStart())) return false;
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const words = wordCount(text);
+  // An exclamation or more than one sentence is someone shouting in a quote, not a headline.
+  if (/!\s*$|[.!?]\s+\S/u.test(text.trim())) return false;
+  // Short ones are subheadings ("HOW TO CHOOSE A TENT"); a promoted headline is long or quotes someone.
+  if (letters.length < 12 || words > 25 || words < (/(^|\s)['\u2018"\u201c][^'\u2019"\u201d]+['\u2019"\u201d]/u.test(text) ? 6 : 8)) return false;
+  const upper = letters.replace(/[^\p{Lu}]/gu, '').length;
+  const lower = letters.replace(/[^\p{Ll}]/gu, '').length;
+  return upper >= 12 && lower * 10 <= upper && /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]+$/u.test(letters);
+}
+
 interface Found extends Descriptor {
   line?: number;
 }
@@ -274,11 +297,19 @@ export default defineRule<Options, CorpusData>({
       return at >= 0 && at < lines.length ? at : -1;
     };
     // A structural cue only counts for a line standing alone between prose (or flagged lines, or the document's edges).
-    const amidProse = (index: number) => {
+    // `alike` lets a neighbour of the same sort count too (a run of link lines).
+    const amidProse = (index: number, alike?: (text: string) => boolean) => {
       const before = nextNonBlank(index, -1);
       const after = nextNonBlank(index, 1);
-      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text);
+      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text) || (alike?.(lines[at].text) ?? false);
       return fits(before) && fits(after) && (before >= 0 || after >= 0);
+    };
+    // A run of shouted headlines with prose (or flagged lines) before it and prose or the end after it.
+    const shoutedAmidProse = (index: number) => {
+      const before = nextNonBlank(index, -1);
+      let after = nextNonBlank(index, 1);
+      while (after >= 0 && isShoutedHeadline(lines[after].text)) after = nextNonBlank(after, 1);
+      return before >= 0 && (flaggedLine[before] === 1 || isProse(lines[before].text)) && (after < 0 || isProse(lines[after].text));
     };
     const headlineLike = (index: number) => {
       const words = wordCount(lines[index].text);
@@ -293,7 +324,8 @@ export default defineRule<Options, CorpusData>({
       const content = line.text;
       if (owned[index] || flaggedLine[index] || blank(index)) continue;
       // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
-      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text)) continue;
+      // A link or a timestamp never continues a sentence.
+      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
       if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
         // The signature line of an embedded post takes the post's text line just above it.
         const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
@@ -324,12 +356,24 @@ export default defineRule<Options, CorpusData>({
             if (run >= 2 && at < lines.length) to = last;
           }
           reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
+          const above = hit.takesBylineAbove ? nextNonBlank(index, -1) : -1;
+          if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) {
+            const dateline = found[found.length - 1];
+            reportLines(above, above, 'caption', 'byline');
+            // Byline and dateline make one paragraph: the dateline's fix takes the blank lines after it, as the paragraph's would.
+            const blanks = /^(?:[ \t]*\r?\n)+/.exec(text.slice(dateline.fix!.end));
+            if (above === index - 1 && dateline.fix!.end > dateline.end && blanks) dateline.fix = { ...dateline.fix!, end: dateline.fix!.end + blanks[0].length };
+          }
           index = to;
           continue;
         }
       }
-      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index))) {
+      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index, (text) => text.length <= 300 && LINK_LINE.test(text)))) {
         reportLines(index, index, 'linkLine', 'link-line');
+        continue;
+      }
+      if (on('promo-headline') && content.length <= 200 && isShoutedHeadline(content) && shoutedAmidProse(index)) {
+        reportLines(index, index, 'caption', 'promo-headline');
         continue;
       }
       if (on('stray-label') && content.length <= 40 && isStrayLabel(content) && amidProse(index)) {

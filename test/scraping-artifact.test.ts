@@ -3,7 +3,7 @@ import { resolveConfig } from '../src/config.js';
 import { ConfigError } from '../src/rule.js';
 import { createAjv } from '../src/schema.js';
 import { readPackageJson } from '../src/schema.js';
-import scrapingArtifact from '../rules/scraping-artifact.js';
+import scrapingArtifact, { isNamesLine, isShoutedHeadline } from '../rules/scraping-artifact.js';
 import { findEntities, findInvisible, findMojibake } from '../rules/scraping-artifact.encoding.js';
 import { compilePattern, firstChars, loadPatternData, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
@@ -119,6 +119,19 @@ describe('scraping-artifact', () => {
     const [result] = await lintWithRule(scrapingArtifact, text);
     expect(applyFixes(text, result.messages)).toBe(` date 2024-01-02\n\nThe mayor’s plan passed, narrowly.\n\n${more}`);
   });
+
+  it('reports a names-only line above a dateline as a byline and removes the pair without a gap', async () => {
+    const text = `${prose}\n\nAnn Lee and Bo Park, Lakeside Gazette\nPublished 6:05 PM EST Mar 13, 2024\n\n${more}`;
+    const [result] = await lintWithRule(scrapingArtifact, text);
+    expect(result.messages.map((m) => [m.kind, text.slice(m.start, m.end)])).toEqual([
+      ['byline', 'Ann Lee and Bo Park, Lakeside Gazette'],
+      ['caption', 'Published 6:05 PM EST Mar 13, 2024'],
+    ]);
+    expect(applyFixes(text, result.messages)).toBe(`${prose}\n\n${more}`);
+    // Without a dateline below, a names-only line is left alone.
+    const [alone] = await lintWithRule(scrapingArtifact, `${prose}\n\nAnn Lee and Bo Park, Lakeside Gazette\n\n${more}`);
+    expect(alone.messages).toEqual([]);
+  });
 });
 
 describe('scraping-artifact patterns', () => {
@@ -151,6 +164,37 @@ describe('scraping-artifact patterns', () => {
     expect(firstChars('(read more|also read) ?:')).toEqual(new Set(['r', 'a']));
     expect(firstChars('({weekday} )?{n}')).toEqual(new Set([...'mtwfs0123456789']));
     expect(firstChars('{words} newsletter')).toBe('any');
+    // A lookahead matches no character: the letter after it still decides.
+    expect(firstChars('(?!https?:)podcast ?: {url}')).toEqual(new Set(['p']));
+  });
+
+  it('reads a dateline with a year or a clock time, not a fixture date', () => {
+    const data = loadPatternData();
+    const dateline = compilePattern(data.patterns.find((p) => p.id === 'dateline')!, data.agencies);
+    const test = (line: string) => ((dateline.regex.lastIndex = 0), dateline.regex.test(line));
+    expect(test('Monday, November 18, 2024, 04:05 pm PT (07:05 pm ET)')).toBe(true);
+    expect(test('2024-03-14T07:15:00+00:00')).toBe(true);
+    expect(test('sexta-feira, 22 de outubro de 2010 às 20:13')).toBe(true);
+    expect(test('Sunday, 27 February')).toBe(false);
+    expect(test('29 November 2018 20 January 2019')).toBe(false);
+    expect(test('9.30 A.M. / 7.00 P.M.')).toBe(false);
+  });
+});
+
+describe('scraping-artifact line shapes', () => {
+  it('tells a names-only byline from a headline or a venue', () => {
+    expect(isNamesLine('Ann Lee and Bo Park, City Herald')).toBe(true);
+    expect(isNamesLine('Metro News wire services')).toBe(true);
+    expect(isNamesLine('Council approves the budget after a long debate')).toBe(false);
+    expect(isNamesLine('Smith')).toBe(false);
+    expect(isNamesLine('Why Did They Leave?')).toBe(false);
+  });
+
+  it('takes a long or quoting line in capitals for a promoted headline, not a short subheading', () => {
+    expect(isShoutedHeadline("STAR QUITS 'DANCE OFF' AFTER ROW WITH JUDGES")).toBe(true);
+    expect(isShoutedHeadline('COUNCIL TO CLOSE THREE LIBRARIES AS BUDGET CUTS BITE HARDER')).toBe(true);
+    expect(isShoutedHeadline('HOW TO PICK A GOOD TENT')).toBe(false);
+    expect(isShoutedHeadline('Council To Close Three Libraries As Budget Cuts Bite Harder')).toBe(false);
   });
 });
 
