@@ -227,8 +227,11 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
   return infos;
 }
 
-/** Candidate pairs by blocking keys (folded form, transliteration key, one-deletion keys): never all pairs. */
-function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] {
+/**
+ * Candidate pairs by blocking keys (folded form, transliteration key, one-deletion keys): never all pairs.
+ * `joins` may turn down a pair met under one key (it may still meet under another).
+ */
+function candidatePairs<T>(items: T[], keysOf: (item: T) => string[], joins?: (a: T, b: T, key: string) => boolean): [T, T][] {
   // Most keys block one item only: a bare index until a second item shares the key (an array costs ~150 bytes).
   const buckets = new Map<string, number | number[]>();
   items.forEach((item, index) => {
@@ -241,13 +244,14 @@ function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] 
   });
   const seen = new Set<number>();
   const pairs: [T, T][] = [];
-  for (const bucket of buckets.values()) {
+  for (const [key, bucket] of buckets) {
     if (typeof bucket === 'number') continue;
     for (let i = 0; i < bucket.length; i++) {
       for (let j = i + 1; j < bucket.length; j++) {
         if (bucket[i] === bucket[j]) continue;
         const id = bucket[i] * items.length + bucket[j];
         if (seen.has(id)) continue;
+        if (joins && !joins(items[bucket[i]], items[bucket[j]], key)) continue;
         seen.add(id);
         pairs.push([items[bucket[i]], items[bucket[j]]]);
       }
@@ -402,17 +406,21 @@ export default defineRule<Options, CorpusData>({
     }
     for (const form of settings.preferred) statsOf(form);
     const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
-    // Across documents a typo needs a shared given name or neighbour, so its blocking key carries one.
+    // Across documents a typo needs a shared given name or neighbour: forms meeting under a deletion key pair up
+    // only when they share one of their blocking contexts (a key per context and deletion would cost ~100 bytes each).
+    const blockingContexts = new Map<FormStats, Set<string>>();
     const keysOf = (s: FormStats): string[] => {
       const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
-      if (s.fold.length >= settings.minLength) {
+      if (s.fold.length >= settings.minLength && s.contexts.size > 0) {
         // A frequent name has many contexts; its commonest ones are enough to meet a rare misspelling.
         const common = [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts);
-        const deletions = common.length > 0 ? deletionKeys(s.fold) : [];
-        for (const [context] of common) for (const key of deletions) keys.push(`d:${context}|${key}`);
+        blockingContexts.set(s, new Set(common.map(([context]) => context)));
+        for (const key of deletionKeys(s.fold)) keys.push(`d:${key}`);
       }
       return keys;
     };
+    const joins = (a: FormStats, b: FormStats, key: string): boolean =>
+      !key.startsWith('d:') || intersects(blockingContexts.get(a) ?? new Set(), blockingContexts.get(b) ?? new Set());
     const rank = (x: FormStats, y: FormStats, kind: VariantKind): number =>
       Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
       Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
@@ -421,7 +429,7 @@ export default defineRule<Options, CorpusData>({
       y.total - x.total ||
       x.firstDoc - y.firstDoc;
     const canonicalOf = new Map<FormStats, { canonical: FormStats; kind: VariantKind }>();
-    for (const [a, b] of candidatePairs(voters, keysOf)) {
+    for (const [a, b] of candidatePairs(voters, keysOf, joins)) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const [canonical, variant] = rank(a, b, kind) <= 0 ? [a, b] : [b, a];
