@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import anyAscii from 'any-ascii';
 import { distance } from 'fastest-levenshtein';
@@ -259,10 +260,37 @@ function commonSuffix(a: string, b: string): number {
   return at;
 }
 
-let dictionary: Set<string> | undefined;
+/**
+ * The English word list packed per length into one sorted string (`byLength[n]`: the words of n letters, end to
+ * end), looked up by binary search: ~2.5 MB where a Set of 275,000 strings holds ~20 MB through the whole run.
+ */
+let dictionary: string[] | undefined;
+
+function loadDictionary(): string[] {
+  const require = createRequire(import.meta.url);
+  // Read, not `require`d: the module cache would keep the array of words alive beside the packed strings.
+  const words = JSON.parse(readFileSync(require.resolve('an-array-of-english-words'), 'utf8')) as string[];
+  const groups: string[][] = [];
+  for (const word of words) (groups[word.length] ??= []).push(word);
+  return Array.from(groups, (group) => (group ? group.sort().join('') : ''));
+}
 
 /** Whether a lower-case word is an ordinary English word (an-array-of-english-words, loaded once). */
 export function isEnglishWord(word: string): boolean {
-  dictionary ??= new Set(createRequire(import.meta.url)('an-array-of-english-words') as string[]);
-  return dictionary.has(word);
+  dictionary ??= loadDictionary();
+  const length = word.length;
+  const packed = dictionary[length];
+  if (!packed) return false;
+  let low = 0;
+  let high = packed.length / length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const offset = middle * length;
+    let order = 0;
+    for (let at = 0; at < length && order === 0; at++) order = word.charCodeAt(at) - packed.charCodeAt(offset + at);
+    if (order === 0) return true;
+    if (order < 0) high = middle - 1;
+    else low = middle + 1;
+  }
+  return false;
 }
