@@ -386,11 +386,13 @@ export default defineRule<Options, CorpusData>({
       /** Given names (`p:`) and next words (`n:`) seen with the form, with how many documents. */
       contexts: Map<string, number>;
     }
+    // Shared (never written) by every form seen without a context: a Map each would cost ~100 bytes a form.
+    const noContexts = new Map<string, number>();
     // First pass: votes, totals and contexts per form; the uses of a form are read again only for forms in a pair.
     const stats = new Map<string, FormStats>();
     const statsOf = (form: string, doc = Infinity): FormStats => {
       let found = stats.get(form);
-      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, firstDoc: doc, contexts: new Map() }));
+      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, firstDoc: doc, contexts: noContexts }));
       return found;
     };
     for (const entry of corpus.entries) {
@@ -400,7 +402,9 @@ export default defineRule<Options, CorpusData>({
         found.votes++;
         found.total += count;
         for (const context of [given && `p:${keyOf(given, settings)}`, next && `n:${keyOf(next, settings)}`]) {
-          if (context) found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
+          if (!context) continue;
+          if (found.contexts === noContexts) found.contexts = new Map();
+          found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
         }
       });
     }
