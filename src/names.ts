@@ -141,6 +141,14 @@ export function foldName(name: string, homoglyphs: Record<string, string>): stri
   return anyAscii(mapped).toLowerCase().replace(/[^a-z]/g, '');
 }
 
+/**
+ * A copy of a string that shares no storage with the text it was cut from: V8 keeps a substring of 13 or more
+ * characters as a view of the whole text, so a name kept in a memo would keep its whole document alive.
+ */
+export function detachedCopy(value: string): string {
+  return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
 /** A memo of a string function, emptied when it grows past `limit` entries (names repeat across a corpus). */
 export function memoize(compute: (value: string) => string, limit = 200_000): (value: string) => string {
   const cache = new Map<string, string>();
@@ -149,7 +157,7 @@ export function memoize(compute: (value: string) => string, limit = 200_000): (v
     if (result === undefined) {
       if (cache.size >= limit) cache.clear();
       result = compute(value);
-      cache.set(value, result);
+      cache.set(detachedCopy(value), result);
     }
     return result;
   };

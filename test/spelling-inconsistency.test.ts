@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import rule, { encodeForms, forEachForm } from '../rules/spelling-inconsistency.js';
-import { compileTransliteration, deletionKeys, foldName, isEnglishWord, scanNames, transliterationKey, variantKind } from '../src/names.js';
+import { compileTransliteration, deletionKeys, detachedCopy, foldName, isEnglishWord, scanNames, transliterationKey, variantKind } from '../src/names.js';
 import { readPackageJson } from '../src/schema.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
@@ -56,6 +56,10 @@ describe('compact lookups', () => {
     for (const word of ['burkhard', 'zelenskyy', 'Organisation', 'organisatio', '', 'a', 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', 'café']) {
       expect(isEnglishWord(word)).toBe(words.includes(word));
     }
+  });
+
+  it('copies long names exactly, lone surrogates included', () => {
+    for (const name of ['Sо', 'Schwarzenegger', 'Ponte\ud800Vecchio-Arcobaleno', 'Zelenskyy’s Office Holds']) expect(detachedCopy(name)).toBe(name);
   });
 
   it('round-trips the corpus data of a document', () => {
