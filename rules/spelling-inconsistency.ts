@@ -67,13 +67,15 @@ export function encodeForms(records: FormRecord[]): CorpusData {
     .join('\n');
 }
 
-/** Call `visit` on each form a document's corpus data holds, in order. */
-export function forEachForm(data: CorpusData, visit: (record: FormRecord) => void): void {
+/** Call `visit` on each form a document's corpus data holds, in order; only on forms `wanted` accepts, if given. */
+export function forEachForm(data: CorpusData, visit: (record: FormRecord) => void, wanted?: (form: string) => boolean): void {
   if (data === '') return;
   for (const line of data.split('\n')) {
-    const [head, count, first, given, next] = line.split('\t');
-    const minority = head.charCodeAt(0) === 33;
-    visit({ form: minority ? head.slice(1) : head, count: parseInt(count, 36), first: parseInt(first, 36), given, next, minority });
+    const minority = line.charCodeAt(0) === 33;
+    const form = line.slice(minority ? 1 : 0, line.indexOf('\t'));
+    if (wanted && !wanted(form)) continue;
+    const [, count, first, given, next] = line.split('\t');
+    visit({ form, count: parseInt(count, 36), first: parseInt(first, 36), given, next, minority });
   }
 }
 
@@ -453,9 +455,11 @@ export default defineRule<Options, CorpusData>({
     const uses = new Map<string, Use[]>();
     for (const [variant, { canonical }] of pairs) for (const { form } of [variant, canonical]) uses.set(form, []);
     for (const entry of corpus.entries) {
-      forEachForm(entry.data, (record) => {
-        uses.get(record.form)?.push({ doc: entry.doc, count: record.count, first: record.first, given: record.given, next: record.next, minority: record.minority });
-      });
+      forEachForm(
+        entry.data,
+        (record) => uses.get(record.form)?.push({ doc: entry.doc, count: record.count, first: record.first, given: record.given, next: record.next, minority: record.minority }),
+        (form) => uses.has(form),
+      );
     }
     // Per document, its dominant spelling of each name: a corpus finding goes on that form's first use only.
     const reported = new Set<string>();

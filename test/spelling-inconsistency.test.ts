@@ -73,6 +73,9 @@ describe('compact lookups', () => {
     forEachForm(data, (record) => read.push(record));
     expect(read).toEqual(records);
     forEachForm(encodeForms([]), () => expect.unreachable());
+    const wanted: string[] = [];
+    forEachForm(data, (record) => wanted.push(record.form), (form) => form.startsWith('O'));
+    expect(wanted).toEqual(["O'Brien"]);
   });
 });
 
