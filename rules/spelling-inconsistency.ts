@@ -39,12 +39,45 @@ interface RuleData {
   distinctPrefixes: [string, string][];
 }
 
+/** One capitalised name form of a document, as the corpus pass reads it back. */
+interface FormRecord {
+  form: string;
+  count: number;
+  /** Offset of the form's first occurrence. */
+  first: number;
+  /** A given name before it, or `''`. */
+  given: string;
+  /** A capitalised word after it, or `''`. */
+  next: string;
+  /** The document itself reported the form as a variant of another of its spellings. */
+  minority: boolean;
+}
+
 /**
- * Per document, each capitalised name form: `[form, count, first offset, given name, next word, minority]`,
- * where minority is 1 when the document itself reported the form as a variant of another of its spellings.
+ * Per document, one string: a line per name form, `[!]form<TAB>count<TAB>first<TAB>given<TAB>next` (numbers in
+ * base 36, `!` on a minority form). Names never hold tabs, line breaks or `!`, and one flat string costs a
+ * few bytes a form where an array of tuples costs ~150 (issue 8: the corpus pass must fit 1 GB of text).
  */
-type FormRecord = [string, number, number, string, string, 0 | 1];
-type CorpusData = FormRecord[];
+type CorpusData = string;
+
+/** Encode a document's forms for the corpus pass (see `CorpusData`). */
+export function encodeForms(records: FormRecord[]): CorpusData {
+  return records
+    .map(({ form, count, first, given, next, minority }) => `${minority ? '!' : ''}${form}\t${count.toString(36)}\t${first.toString(36)}\t${given}\t${next}`)
+    .join('\n');
+}
+
+/** Call `visit` on each form a document's corpus data holds, in order; only on forms `wanted` accepts, if given. */
+export function forEachForm(data: CorpusData, visit: (record: FormRecord) => void, wanted?: (form: string) => boolean): void {
+  if (data === '') return;
+  for (const line of data.split('\n')) {
+    const minority = line.charCodeAt(0) === 33;
+    const form = line.slice(minority ? 1 : 0, line.indexOf('\t'));
+    if (wanted && !wanted(form)) continue;
+    const [, count, first, given, next] = line.split('\t');
+    visit({ form, count: parseInt(count, 36), first: parseInt(first, 36), given, next, minority });
+  }
+}
 
 const dataFile = 'rules/spelling-inconsistency.data.json';
 const data = readPackageJson<RuleData>(dataFile);
@@ -196,24 +229,31 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
   return infos;
 }
 
-/** Candidate pairs by blocking keys (folded form, transliteration key, one-deletion keys): never all pairs. */
-function candidatePairs<T>(items: T[], keysOf: (item: T) => string[]): [T, T][] {
-  const buckets = new Map<string, number[]>();
+/**
+ * Candidate pairs by blocking keys (folded form, transliteration key, one-deletion keys): never all pairs.
+ * `joins` may turn down a pair met under one key (it may still meet under another).
+ */
+function candidatePairs<T>(items: T[], keysOf: (item: T) => string[], joins?: (a: T, b: T, key: string) => boolean): [T, T][] {
+  // Most keys block one item only: a bare index until a second item shares the key (an array costs ~150 bytes).
+  const buckets = new Map<string, number | number[]>();
   items.forEach((item, index) => {
     for (const key of keysOf(item)) {
-      let bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = []));
-      bucket.push(index);
+      const bucket = buckets.get(key);
+      if (bucket === undefined) buckets.set(key, index);
+      else if (typeof bucket === 'number') buckets.set(key, [bucket, index]);
+      else bucket.push(index);
     }
   });
   const seen = new Set<number>();
   const pairs: [T, T][] = [];
-  for (const bucket of buckets.values()) {
+  for (const [key, bucket] of buckets) {
+    if (typeof bucket === 'number') continue;
     for (let i = 0; i < bucket.length; i++) {
       for (let j = i + 1; j < bucket.length; j++) {
         if (bucket[i] === bucket[j]) continue;
         const id = bucket[i] * items.length + bucket[j];
         if (seen.has(id)) continue;
+        if (joins && !joins(items[bucket[i]], items[bucket[j]], key)) continue;
         seen.add(id);
         pairs.push([items[bucket[i]], items[bucket[j]]]);
       }
@@ -318,12 +358,14 @@ export default defineRule<Options, CorpusData>({
     if (!context.options.corpus) return;
     // English words never pair across documents (see complete), so they are not sent: a smaller corpus pass.
     const sent = infos.filter((info) => info.fold.length >= 4 && (!isEnglishWord(info.fold) || settings.preferred.size > 0));
-    return sent.map((info): FormRecord => {
-      const given =
-        info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
-      const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
-      return [info.form, info.occurrences.length, info.occurrences[0].start, info.givens.size ? given : '', next, best.has(info) ? 1 : 0];
-    });
+    return encodeForms(
+      sent.map((info): FormRecord => {
+        const given =
+          info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
+        const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
+        return { form: info.form, count: info.occurrences.length, first: info.occurrences[0].start, given: info.givens.size ? given : '', next, minority: best.has(info) };
+      }),
+    );
   },
   complete(corpus) {
     const settings = settingsFor(corpus.options);
@@ -341,49 +383,59 @@ export default defineRule<Options, CorpusData>({
       /** Documents where the form is not a reported minority. */
       votes: number;
       total: number;
-      uses: Use[];
+      /** First document that writes the form at all (`Infinity` for a configured spelling no document writes). */
+      firstDoc: number;
       /** Given names (`p:`) and next words (`n:`) seen with the form, with how many documents. */
       contexts: Map<string, number>;
     }
+    // Shared (never written) by every form seen without a context: a Map each would cost ~100 bytes a form.
+    const noContexts = new Map<string, number>();
+    // First pass: votes, totals and contexts per form; the uses of a form are read again only for forms in a pair.
     const stats = new Map<string, FormStats>();
-    const statsOf = (form: string): FormStats => {
+    const statsOf = (form: string, doc = Infinity): FormStats => {
       let found = stats.get(form);
-      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, uses: [], contexts: new Map() }));
+      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, firstDoc: doc, contexts: noContexts }));
       return found;
     };
     for (const entry of corpus.entries) {
-      for (const [form, count, first, given, next, minority] of entry.data) {
-        const found = statsOf(form);
-        found.uses.push({ doc: entry.doc, count, first, given, next, minority: minority === 1 });
-        if (minority) continue;
+      forEachForm(entry.data, ({ form, count, given, next, minority }) => {
+        const found = statsOf(form, entry.doc);
+        if (minority) return;
         found.votes++;
         found.total += count;
         for (const context of [given && `p:${keyOf(given, settings)}`, next && `n:${keyOf(next, settings)}`]) {
-          if (context) found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
+          if (!context) continue;
+          if (found.contexts === noContexts) found.contexts = new Map();
+          found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
         }
-      }
+      });
     }
     for (const form of settings.preferred) statsOf(form);
     const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
-    // Across documents a typo needs a shared given name or neighbour, so its blocking key carries one.
+    // Across documents a typo needs a shared given name or neighbour: forms meeting under a deletion key pair up
+    // only when they share one of their blocking contexts (a key per context and deletion would cost ~100 bytes each).
+    const blockingContexts = new Map<FormStats, Set<string>>();
     const keysOf = (s: FormStats): string[] => {
       const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
-      if (s.fold.length >= settings.minLength) {
+      if (s.fold.length >= settings.minLength && s.contexts.size > 0) {
         // A frequent name has many contexts; its commonest ones are enough to meet a rare misspelling.
         const common = [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts);
-        for (const [context] of common) for (const key of deletionKeys(s.fold)) keys.push(`d:${context}|${key}`);
+        blockingContexts.set(s, new Set(common.map(([context]) => context)));
+        for (const key of deletionKeys(s.fold)) keys.push(`d:${key}`);
       }
       return keys;
     };
+    const joins = (a: FormStats, b: FormStats, key: string): boolean =>
+      !key.startsWith('d:') || intersects(blockingContexts.get(a) ?? new Set(), blockingContexts.get(b) ?? new Set());
     const rank = (x: FormStats, y: FormStats, kind: VariantKind): number =>
       Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
       Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
       y.votes - x.votes ||
       (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
       y.total - x.total ||
-      (x.uses[0]?.doc ?? Infinity) - (y.uses[0]?.doc ?? Infinity);
+      x.firstDoc - y.firstDoc;
     const canonicalOf = new Map<FormStats, { canonical: FormStats; kind: VariantKind }>();
-    for (const [a, b] of candidatePairs(voters, keysOf)) {
+    for (const [a, b] of candidatePairs(voters, keysOf, joins)) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const [canonical, variant] = rank(a, b, kind) <= 0 ? [a, b] : [b, a];
@@ -398,16 +450,27 @@ export default defineRule<Options, CorpusData>({
       const previous = canonicalOf.get(variant);
       if (!previous || rank(canonical, previous.canonical, kind) < 0) canonicalOf.set(variant, { canonical, kind });
     }
+    // Second pass: the uses of the forms in a pair only.
+    const pairs = [...canonicalOf].filter(([, { canonical }]) => !canonicalOf.has(canonical));
+    const uses = new Map<string, Use[]>();
+    for (const [variant, { canonical }] of pairs) for (const { form } of [variant, canonical]) uses.set(form, []);
+    for (const entry of corpus.entries) {
+      forEachForm(
+        entry.data,
+        (record) => uses.get(record.form)?.push({ doc: entry.doc, count: record.count, first: record.first, given: record.given, next: record.next, minority: record.minority }),
+        (form) => uses.has(form),
+      );
+    }
     // Per document, its dominant spelling of each name: a corpus finding goes on that form's first use only.
     const reported = new Set<string>();
-    for (const [variant, { canonical, kind }] of canonicalOf) {
-      if (canonicalOf.has(canonical)) continue;
+    for (const [variant, { canonical, kind }] of pairs) {
+      const canonicalUses = uses.get(canonical.form) ?? [];
       const isPreferred = settings.preferred.has(canonical.form);
-      const related: RelatedSpan[] = canonical.uses
+      const related: RelatedSpan[] = canonicalUses
         .filter((use) => !use.minority)
         .slice(0, 3)
         .map((use) => ({ doc: use.doc, start: use.first, end: use.first + canonical.form.length, message: `\`${canonical.form}\` in ${corpus.describe(use.doc)}` }));
-      for (const use of variant.uses) {
+      for (const use of uses.get(variant.form) ?? []) {
         if (use.minority) continue;
         const docKey = `${use.doc}|${canonical.form}`;
         if (reported.has(docKey)) continue;
@@ -417,7 +480,7 @@ export default defineRule<Options, CorpusData>({
           if (use.next) local.add(`n:${keyOf(use.next, settings)}`);
           if (!intersects(local, canonical.contexts)) continue;
         }
-        const here = canonical.uses.find((other) => other.doc === use.doc && !other.minority);
+        const here = canonicalUses.find((other) => other.doc === use.doc && !other.minority);
         // The document writes the canonical form more often itself: its own check reported the variant already.
         if (here && here.count >= use.count) continue;
         reported.add(docKey);

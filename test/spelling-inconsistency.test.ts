@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import rule from '../rules/spelling-inconsistency.js';
-import { compileTransliteration, deletionKeys, foldName, scanNames, transliterationKey, variantKind } from '../src/names.js';
+import { createRequire } from 'node:module';
+import rule, { encodeForms, forEachForm } from '../rules/spelling-inconsistency.js';
+import { compileTransliteration, deletionKeys, detachedCopy, foldName, isEnglishWord, scanNames, transliterationKey, variantKind } from '../src/names.js';
 import { readPackageJson } from '../src/schema.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
@@ -45,6 +46,36 @@ describe('name helpers', () => {
     expect(scan.forms.get('Burkhard')?.map((o) => [o.sentenceStart, o.previous])).toEqual([[false, 'Thierry'], [true, undefined]]);
     expect(scan.forms.get('Then')?.[0].sentenceStart).toBe(true);
     expect(scan.forms.has('JTimberlake')).toBe(false);
+  });
+});
+
+describe('compact lookups', () => {
+  it('finds every word of the packed English list and nothing else', () => {
+    const words = createRequire(import.meta.url)('an-array-of-english-words') as string[];
+    expect(words.every((word) => isEnglishWord(word))).toBe(true);
+    for (const word of ['burkhard', 'zelenskyy', 'Organisation', 'organisatio', '', 'a', 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz', 'café']) {
+      expect(isEnglishWord(word)).toBe(words.includes(word));
+    }
+  });
+
+  it('copies long names exactly, lone surrogates included', () => {
+    for (const name of ['Sо', 'Schwarzenegger', 'Ponte\ud800Vecchio-Arcobaleno', 'Zelenskyy’s Office Holds']) expect(detachedCopy(name)).toBe(name);
+  });
+
+  it('round-trips the corpus data of a document', () => {
+    const records = [
+      { form: 'Sébastien', count: 3, first: 0, given: '', next: 'Loeb', minority: false },
+      { form: "O'Brien", count: 1, first: 123_456, given: 'Conan', next: '', minority: true },
+    ];
+    const data = encodeForms(records);
+    expect(typeof data).toBe('string');
+    const read: typeof records = [];
+    forEachForm(data, (record) => read.push(record));
+    expect(read).toEqual(records);
+    forEachForm(encodeForms([]), () => expect.unreachable());
+    const wanted: string[] = [];
+    forEachForm(data, (record) => wanted.push(record.form), (form) => form.startsWith('O'));
+    expect(wanted).toEqual(["O'Brien"]);
   });
 });
 
