@@ -174,11 +174,13 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
   compared.forEach((entry, at) => {
     const { signature, shingles, shingleBits, numbers, dates } = nearOf(entry.data);
     let best: { at: number; similarity: number } | undefined;
-    // Ties go to the earliest document, whatever order the buckets were visited in.
+    // At most maxCandidates per document, from full buckets (≤ 64 documents each) visited smallest first:
+    // on look-alike texts (a template, a small vocabulary) the work per document stays bounded, so the
+    // corpus step grows linearly, not with the square of the documents. Ties go to the earliest document.
     for (const candidate of [...index.candidates(at, options.maxCandidates)].sort((x, y) => x - y)) {
-      const other = nearOf(compared[candidate].data);
       // The signatures' agreement estimates the similarity; only plausible pairs are measured on their shingles.
-      if (agreement(signature, other.signature) < options.threshold - 0.15) continue;
+      if (agreement(signature, signatureOf(compared[candidate].data)) < options.threshold - 0.15) continue;
+      const other = nearOf(compared[candidate].data);
       const similarity = sampledJaccard(shingles, shingleBits, other.shingles, other.shingleBits);
       if (similarity < options.threshold || (best && similarity <= best.similarity)) continue;
       // Reports built on one template (weekly figures, price tables, bond issues) share phrasing but not figures.
@@ -202,7 +204,8 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
 
 function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const entries = corpus.entries.filter((entry) => !duplicateOf.has(entry.doc));
-  // One slot per distinct passage key: how many documents hold it, and where it stands first.
+  // One slot per distinct passage key: how many documents hold it, and where it stands first. No list
+  // of the documents that share a passage is kept, so a paragraph in every document costs one slot.
   const slotOf = new Map<number, number>();
   const documentsWith: number[] = [];
   const lastEntry: number[] = [];
@@ -302,7 +305,7 @@ export default defineRule<Options, DocumentData>({
         passageMinWords: { type: 'integer', minimum: 1, default: 20, description: 'Fewest words of a paragraph looked for in other documents.' },
         maxPassageDocuments: { type: 'integer', minimum: 2, default: 5, description: 'A paragraph in more documents than this is boilerplate, left to scraping-artifact.' },
         maxShingles: { type: 'integer', minimum: 1, default: 256, description: 'Most shingle hashes kept per document: a longer text keeps a mod-2^k sample (Broder) of about this many.' },
-        maxCandidates: { type: 'integer', minimum: 1, default: 100, description: 'Most LSH candidates a document is compared with (smallest buckets first).' },
+        maxCandidates: { type: 'integer', minimum: 1, default: 24, description: 'Most LSH candidates a document is compared with (smallest buckets first).' },
       },
       additionalProperties: false,
     },
