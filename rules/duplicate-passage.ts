@@ -174,7 +174,7 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
   compared.forEach((entry, at) => {
     const { signature, shingles, shingleBits, numbers, dates } = nearOf(entry.data);
     let best: { at: number; similarity: number } | undefined;
-    // At most maxCandidates per document, from full buckets (≤ 64 documents each) visited smallest first:
+    // At most maxCandidates per document, from its buckets (≤ 64 documents each) visited smallest first:
     // on look-alike texts (a template, a small vocabulary) the work per document stays bounded, so the
     // corpus step grows linearly, not with the square of the documents. Ties go to the earliest document.
     for (const candidate of [...index.candidates(at, options.maxCandidates)].sort((x, y) => x - y)) {
