@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
-import { LshIndex, hashSequence, jaccard, oneHashSignature, shingleSet } from './duplicate-passage/minhash.js';
+import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
+import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packRecord, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
 import { segment, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
@@ -17,32 +18,8 @@ interface Options extends RepeatOptions {
   minDocumentWords: number;
   passageMinWords: number;
   maxPassageDocuments: number;
-}
-
-/** A paragraph long enough to be looked for in other documents. */
-interface Passage {
-  key: string;
-  start: number;
-  end: number;
-  words: number;
-}
-
-/** What `check` keeps of a document for the corpus step: hashes and offsets, never the text. */
-interface DocumentData {
-  /** Key of the normalised text: its words, with case, spacing, quotes and punctuation folded. */
-  exact?: string;
-  /** SHA-1 of the text as it stands: equal only for byte-identical documents. */
-  raw?: string;
-  bodyStart: number;
-  bodyEnd: number;
-  /** Sorted word-shingle hashes, to verify LSH candidates by their real Jaccard similarity. */
-  shingles?: Uint32Array;
-  signature?: Uint32Array;
-  /** Sorted hashes of the distinct numbers in the text: the same story keeps its figures, a template changes them. */
-  numbers?: Uint32Array;
-  /** Sorted hashes of the dates (month and day) in the text. */
-  dates?: Uint32Array;
-  passages: Passage[];
+  maxShingles: number;
+  maxCandidates: number;
 }
 
 interface RuleData {
@@ -91,12 +68,17 @@ function artifactsFor(options: Options): RegExp {
   return pattern;
 }
 
-/** Key of a word sequence: two 32-bit hashes, so that hundreds of thousands of keys do not collide. */
-export function sequenceKey(words: ArrayLike<number>, from = 0, to = words.length): string {
-  return `${hashSequence(words, from, to, 0x5bd1e995).toString(36)}.${hashSequence(words, from, to, 0x1b873593).toString(36)}`;
+/** Key of a word sequence: 53 bits of two 32-bit hashes, so that millions of keys do not collide. */
+export function sequenceKey(words: ArrayLike<number>, from = 0, to = words.length): number {
+  return (hashSequence(words, from, to, 0x1b873593) & 0x1fffff) * 2 ** 32 + hashSequence(words, from, to, 0x5bd1e995);
 }
 
-function agreement(a: Uint32Array, b: Uint32Array): number {
+// 53 bits of a digest: a number, not a string, per document.
+function rawKey(digest: Buffer): number {
+  return (digest.readUInt32LE(0) & 0x1fffff) * 2 ** 32 + digest.readUInt32LE(4);
+}
+
+function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let same = 0;
   for (let at = 0; at < a.length; at++) if (a[at] === b[at]) same++;
   return same / a.length;
@@ -137,8 +119,8 @@ function reportRepeat(context: RuleContext<Options>, segmented: Segmented, repea
   }
 }
 
-function passagesOf(segmented: Segmented, minWords: number): Passage[] {
-  const passages: Passage[] = [];
+function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
+  const passages: number[] = [];
   const { sentences, paragraphs } = segmented;
   for (let at = 0; at < sentences.length; ) {
     const paragraph = sentences[at].paragraph;
@@ -151,85 +133,104 @@ function passagesOf(segmented: Segmented, minWords: number): Passage[] {
     const words = segmented.words.subarray(sentences[at].firstWord, sentences[stop - 1].firstWord + sentences[stop - 1].words.length);
     if (words.length >= minWords && !ignored) {
       const key = sequenceKey(words);
-      passages.push({ key, start: paragraphs[paragraph].start, end: paragraphs[paragraph].end, words: words.length });
+      passages.push(Math.floor(key / 2 ** 32), key >>> 0, paragraphs[paragraph].start, paragraphs[paragraph].end, words.length);
     }
     at = stop;
   }
-  return passages;
+  return new Uint32Array(passages);
 }
 
+/** What `check` keeps of a document for the corpus step: hashes and offsets in one Uint32Array (record.ts), never the text. */
+type DocumentData = Uint32Array;
 type Entry = CorpusEntry<DocumentData>;
-
-function bodyOf(entry: Entry) {
-  return { start: entry.data.bodyStart, end: entry.data.bodyEnd };
-}
 
 function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const { options, entries } = corpus;
-  const byDoc = new Map(entries.map((entry) => [entry.doc, entry]));
-  const firstByHash = new Map<string, Entry>();
+  const firstByHash = new Map<number, Entry>();
   for (const entry of entries) {
-    if (!entry.data.exact) continue;
-    const first = firstByHash.get(entry.data.exact);
+    const exact = exactOf(entry.data);
+    const first = firstByHash.get(exact);
     if (!first) {
-      firstByHash.set(entry.data.exact, entry);
+      firstByHash.set(exact, entry);
       continue;
     }
     duplicateOf.set(entry.doc, first.doc);
     reported.add(entry.doc);
     // Byte-identical texts are exact duplicates; texts equal only after folding case or spacing are told apart.
-    const identical = entry.data.raw === first.data.raw;
+    const identical = rawOf(entry.data) === rawOf(first.data);
     corpus.report(entry.doc, {
       messageId: identical ? 'duplicateDocument' : 'normalisedDuplicateDocument',
       kind: identical ? 'exact-duplicate' : 'normalised-duplicate',
       data: { other: corpus.describe(first.doc) },
-      ...bodyOf(entry),
-      related: [{ doc: first.doc, ...bodyOf(first), message: identical ? 'Same text' : 'Same text after normalising' }],
+      ...bodyOf(entry.data),
+      related: [{ doc: first.doc, ...bodyOf(first.data), message: identical ? 'Same text' : 'Same text after normalising' }],
     });
   }
+  firstByHash.clear();
 
+  const compared = entries.filter((entry) => hasNear(entry.data) && !duplicateOf.has(entry.doc));
   const rows = Math.max(1, Math.floor(options.permutations / options.bands));
-  const index = new LshIndex(options.bands, rows);
-  for (const entry of entries) {
-    const { signature, shingles } = entry.data;
-    if (!signature || !shingles || duplicateOf.has(entry.doc)) continue;
-    let best: { doc: number; similarity: number } | undefined;
-    for (const doc of index.candidates(signature)) {
-      const other = byDoc.get(doc)!.data;
-      // The signatures' agreement estimates the similarity; only plausible pairs are measured exactly.
-      if (agreement(signature, other.signature!) < options.threshold - 0.15) continue;
-      const similarity = jaccard(shingles, other.shingles!);
+  const index = new LshIndex((at) => signatureOf(compared[at].data), compared.length, options.bands, rows);
+  compared.forEach((entry, at) => {
+    const { signature, shingles, shingleBits, numbers, dates } = nearOf(entry.data);
+    let best: { at: number; similarity: number } | undefined;
+    // At most maxCandidates per document, from its buckets (≤ 64 documents each) visited smallest first:
+    // on look-alike texts (a template, a small vocabulary) the work per document stays bounded, so the
+    // corpus step grows linearly, not with the square of the documents. Ties go to the earliest document.
+    for (const candidate of [...index.candidates(at, options.maxCandidates)].sort((x, y) => x - y)) {
+      // The signatures' agreement estimates the similarity; only plausible pairs are measured on their shingles.
+      if (agreement(signature, signatureOf(compared[candidate].data)) < options.threshold - 0.15) continue;
+      const other = nearOf(compared[candidate].data);
+      const similarity = sampledJaccard(shingles, shingleBits, other.shingles, other.shingleBits);
       if (similarity < options.threshold || (best && similarity <= best.similarity)) continue;
       // Reports built on one template (weekly figures, price tables, bond issues) share phrasing but not figures.
-      const numbers = entry.data.numbers!;
-      if (numbers.length >= 5 && other.numbers!.length >= 5 && jaccard(numbers, other.numbers!) < options.numberThreshold) continue;
+      if (numbers.length >= 5 && other.numbers.length >= 5 && jaccard(numbers, other.numbers) < options.numberThreshold) continue;
       // Two issues of a weekly report name different dates; two versions of one story share theirs.
-      if (entry.data.dates!.length && other.dates!.length && jaccard(entry.data.dates!, other.dates!) === 0) continue;
-      best = { doc, similarity };
+      if (dates.length && other.dates.length && jaccard(dates, other.dates) === 0) continue;
+      best = { at: candidate, similarity };
     }
-    index.add(entry.doc, signature);
-    if (!best) continue;
+    if (!best) return;
     reported.add(entry.doc);
-    const other = byDoc.get(best.doc)!;
+    const other = compared[best.at];
     corpus.report(entry.doc, {
       messageId: 'nearDuplicateDocument',
       kind: 'near-duplicate',
-      data: { other: corpus.describe(best.doc), similarity: best.similarity.toFixed(2) },
-      ...bodyOf(entry),
-      related: [{ doc: best.doc, ...bodyOf(other), message: `Near duplicate (Jaccard ${best.similarity.toFixed(2)})` }],
+      data: { other: corpus.describe(other.doc), similarity: best.similarity.toFixed(2) },
+      ...bodyOf(entry.data),
+      related: [{ doc: other.doc, ...bodyOf(other.data), message: `Near duplicate (Jaccard ${best.similarity.toFixed(2)})` }],
     });
-  }
+  });
 }
 
 function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
-  const documentsWith = new Map<string, number>();
-  for (const entry of corpus.entries) {
-    if (duplicateOf.has(entry.doc)) continue;
-    for (const key of new Set(entry.data.passages.map((passage) => passage.key))) documentsWith.set(key, (documentsWith.get(key) ?? 0) + 1);
-  }
-  const firstByKey = new Map<string, { doc: number; passage: Passage }>();
-  for (const entry of corpus.entries) {
-    if (duplicateOf.has(entry.doc)) continue;
+  const entries = corpus.entries.filter((entry) => !duplicateOf.has(entry.doc));
+  // One slot per distinct passage key: how many documents hold it, and where it stands first. No list
+  // of the documents that share a passage is kept, so a paragraph in every document costs one slot.
+  const slotOf = new Map<number, number>();
+  const documentsWith: number[] = [];
+  const lastEntry: number[] = [];
+  const firstEntry: number[] = [];
+  const firstPassage: number[] = [];
+  const keyAt = (passages: Uint32Array, at: number) => passages[at] * 2 ** 32 + passages[at + 1];
+  entries.forEach((entry, entryAt) => {
+    const passages = passagesOf(entry.data);
+    for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
+      const key = keyAt(passages, at);
+      let slot = slotOf.get(key);
+      if (slot === undefined) {
+        slot = documentsWith.length;
+        slotOf.set(key, slot);
+        documentsWith.push(0);
+        lastEntry.push(-1);
+        firstEntry.push(entryAt);
+        firstPassage.push(at);
+      }
+      if (lastEntry[slot] !== entryAt) documentsWith[slot]++;
+      lastEntry[slot] = entryAt;
+    }
+  });
+  entries.forEach((entry, entryAt) => {
+    const passages = passagesOf(entry.data);
     let open: { doc: number; start: number; end: number; firstStart: number; firstEnd: number; words: number } | undefined;
     const flush = () => {
       if (!open) return;
@@ -243,26 +244,30 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
       });
       open = undefined;
     };
-    for (const passage of entry.data.passages) {
-      const count = documentsWith.get(passage.key) ?? 0;
-      const first = firstByKey.get(passage.key);
-      if (!first) firstByKey.set(passage.key, { doc: entry.doc, passage });
+    for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
+      const slot = slotOf.get(keyAt(passages, at))!;
+      const [start, end, words] = [passages[at + 2], passages[at + 3], passages[at + 4]];
+      const firstAt = firstEntry[slot];
       // A paragraph in many documents is boilerplate (scraping-artifact's), not syndicated copy.
-      if (!first || first.doc === entry.doc || count > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
+      if (firstAt === entryAt || documentsWith[slot] > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
         flush();
         continue;
       }
-      if (open && open.doc === first.doc && first.passage.start >= open.firstEnd) {
-        open.end = passage.end;
-        open.firstEnd = first.passage.end;
-        open.words += passage.words;
+      const first = entries[firstAt];
+      const firstPassages = passagesOf(first.data);
+      const firstStart = firstPassages[firstPassage[slot] + 2];
+      const firstEnd = firstPassages[firstPassage[slot] + 3];
+      if (open && open.doc === first.doc && firstStart >= open.firstEnd) {
+        open.end = end;
+        open.firstEnd = firstEnd;
+        open.words += words;
         continue;
       }
       flush();
-      open = { doc: first.doc, start: passage.start, end: passage.end, firstStart: first.passage.start, firstEnd: first.passage.end, words: passage.words };
+      open = { doc: first.doc, start, end, firstStart, firstEnd, words };
     }
     flush();
-  }
+  });
 }
 
 /** Repeated passages in a document, and exact, near and partial duplicates across the corpus. */
@@ -299,6 +304,8 @@ export default defineRule<Options, DocumentData>({
         minDocumentWords: { type: 'integer', minimum: 1, default: 50, description: 'Fewest words (with a letter) for a document to be compared as a near duplicate.' },
         passageMinWords: { type: 'integer', minimum: 1, default: 20, description: 'Fewest words of a paragraph looked for in other documents.' },
         maxPassageDocuments: { type: 'integer', minimum: 2, default: 5, description: 'A paragraph in more documents than this is boilerplate, left to scraping-artifact.' },
+        maxShingles: { type: 'integer', minimum: 1, default: 256, description: 'Most shingle hashes kept per document: a longer text keeps a mod-2^k sample (Broder) of about this many.' },
+        maxCandidates: { type: 'integer', minimum: 1, default: 24, description: 'Most LSH candidates a document is compared with (smallest buckets first).' },
       },
       additionalProperties: false,
     },
@@ -312,20 +319,25 @@ export default defineRule<Options, DocumentData>({
     const bodyStart = text.search(/\S/);
     if (bodyStart < 0 || words.length < options.minWords) return;
     const bodyEnd = text.trimEnd().length;
-    const result: DocumentData = {
+    const shingles = segmented.letterWords >= options.minDocumentWords ? shingleSet(words, options.shingleSize) : undefined;
+    const sample = shingles && sampleShingles(shingles, options.maxShingles);
+    return packRecord({
       exact: sequenceKey(words),
-      raw: createHash('sha1').update(text).digest('base64'),
+      raw: rawKey(createHash('sha1').update(text).digest()),
       bodyStart,
       bodyEnd,
-      passages: passagesOf(segmented, options.passageMinWords),
-    };
-    if (segmented.letterWords >= options.minDocumentWords) {
-      result.numbers = shingleSet(segmented.numbers, 1);
-      result.dates = datesOf(text);
-      result.shingles = shingleSet(words, options.shingleSize);
-      result.signature = oneHashSignature(result.shingles, Math.floor(options.permutations / options.bands) * options.bands);
-    }
-    return result;
+      passages: passagesIn(segmented, options.passageMinWords),
+      near:
+        shingles && sample
+          ? {
+              signature: oneHashSignature(shingles, Math.floor(options.permutations / options.bands) * options.bands),
+              shingles: sample.hashes,
+              shingleBits: sample.bits,
+              numbers: shingleSet(segmented.numbers, 1),
+              dates: datesOf(text),
+            }
+          : undefined,
+    });
   },
   complete(corpus) {
     const duplicateOf = new Map<number, number>();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../src/context.js';
 import rule from '../rules/duplicate-passage.js';
-import { LshIndex, jaccard, oneHashSignature, shingleSet } from '../rules/duplicate-passage/minhash.js';
+import { bodyOf, exactOf, hasNear, nearOf, packRecord, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
+import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
 import { isHardWrapped, scanWords, segment } from '../rules/duplicate-passage/segment.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
@@ -160,9 +161,46 @@ describe('duplicate-passage helpers', () => {
     const [sa, sb, sc] = [a, b, c].map((set) => oneHashSignature(set, 120));
     const estimate = sa.filter((value, at) => value === sb[at]).length / sa.length;
     expect(Math.abs(estimate - exact)).toBeLessThan(0.1);
-    const index = new LshIndex(40, 3);
-    index.add(0, sa);
-    index.add(2, sc);
-    expect([...index.candidates(sb)]).toEqual([0]);
+    const signatures = [sa, sc, sb];
+    const index = new LshIndex((doc) => signatures[doc], 3, 40, 3);
+    expect([...index.candidates(2)]).toEqual([0]);
+    expect([...index.candidates(0)]).toEqual([]);
+  });
+
+  it('keeps LSH buckets and the candidates examined bounded', () => {
+    const same = Uint32Array.from({ length: 120 }, (_, at) => at);
+    const index = new LshIndex(() => same, 10, 40, 3, 4);
+    expect([...index.candidates(9)].sort()).toEqual([0, 1, 2, 3]);
+    expect([...index.candidates(2)].sort()).toEqual([0, 1]);
+    expect(index.candidates(9, 2).size).toBe(2);
+  });
+
+  it('packs a document record into one Uint32Array and reads it back', () => {
+    const near = { signature: [1, 0x12345, 7], shingles: Uint32Array.of(3, 9), shingleBits: 2, numbers: Uint32Array.of(4), dates: new Uint32Array(0) };
+    const passages = Uint32Array.of(1, 2, 30, 90, 21);
+    const exact = 0x1fffff * 2 ** 32 + 0xfffffffe;
+    const record = packRecord({ bodyStart: 3, bodyEnd: 99, exact, raw: 12345, near, passages });
+    expect(bodyOf(record)).toEqual({ start: 3, end: 99 });
+    expect([exactOf(record), rawOf(record), hasNear(record)]).toEqual([exact, 12345, true]);
+    expect({ ...nearOf(record), signature: Array.from(nearOf(record).signature) }).toEqual({ ...near, signature: [1, 0x2345, 7] });
+    expect(passagesOf(record)).toEqual(passages);
+    const short = packRecord({ bodyStart: 0, bodyEnd: 5, exact: 1, raw: 2, passages: new Uint32Array(0) });
+    expect([hasNear(short), passagesOf(short).length]).toEqual([false, 0]);
+  });
+
+  it('estimates Jaccard similarity from mod-2^k shingle samples', () => {
+    const a = shingleSet(Uint32Array.from({ length: 4000 }, (_, at) => at), 1);
+    const b = shingleSet(Uint32Array.from({ length: 4000 }, (_, at) => at + 2000), 1);
+    const sampleA = sampleShingles(a, 256);
+    const sampleB = sampleShingles(b, 256);
+    expect(sampleA.bits).toBe(4);
+    expect(sampleA.hashes.length).toBeLessThanOrEqual(400);
+    expect(sampleShingles(a, 5000)).toEqual({ hashes: a, bits: 0 });
+    const exact = jaccard(a, b);
+    expect(Math.abs(sampledJaccard(sampleA.hashes, sampleA.bits, sampleB.hashes, sampleB.bits) - exact)).toBeLessThan(0.08);
+    // A short text kept whole is compared with a long one's sample on the long one's terms.
+    const short = sampleShingles(a.slice(0, 200), 256);
+    expect(short.bits).toBe(0);
+    expect(sampledJaccard(short.hashes, 0, sampleA.hashes, sampleA.bits)).toBeGreaterThan(0);
   });
 });

@@ -50,6 +50,29 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
 }
 
 /**
+ * Broder's mod-m sample of a sorted shingle set: the hashes whose low `bits` bits are zero, with
+ * `bits` the fewest that leave at most `limit` (0, the whole set, when it is that small already).
+ */
+export function sampleShingles(shingles: Uint32Array, limit: number): { hashes: Uint32Array; bits: number } {
+  let bits = 0;
+  while (shingles.length / 2 ** bits > limit && bits < 31) bits++;
+  if (bits === 0) return { hashes: shingles, bits };
+  const mask = 2 ** bits - 1;
+  return { hashes: shingles.filter((hash) => (hash & mask) === 0), bits };
+}
+
+/**
+ * Jaccard similarity of two sets kept as mod-2^bits samples: both are cut to the coarser sample, whose
+ * Jaccard similarity is an unbiased estimate of the whole sets' (exact when both `bits` are 0).
+ */
+export function sampledJaccard(a: Uint32Array, aBits: number, b: Uint32Array, bBits: number): number {
+  const bits = Math.max(aBits, bBits);
+  if (bits === 0) return jaccard(a, b);
+  const mask = 2 ** bits - 1;
+  return jaccard(aBits === bits ? a : a.filter((hash) => (hash & mask) === 0), bBits === bits ? b : b.filter((hash) => (hash & mask) === 0));
+}
+
+/**
  * MinHash signature by one-permutation hashing (Li, Owen and Zhang 2012): each shingle hash goes to
  * one of `size` bins and each bin keeps its smallest value, so a signature costs one hash per shingle
  * instead of one per shingle and permutation. Empty bins borrow from the next filled bin to the right
@@ -76,41 +99,78 @@ export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Arr
   return signature;
 }
 
-/** LSH banding: `bands` buckets of `rows` signature values each; documents sharing a bucket become candidates. */
+/**
+ * LSH banding over a whole corpus at once: `bands` buckets of `rows` signature values each; documents
+ * sharing a bucket become candidates. Built offline from all signatures, each band is one sorted
+ * Float64Array of (bucket key, document index) pairs, 8 bytes per document and band instead of a Map
+ * of arrays, and behaves as if documents were added in index order to buckets of at most
+ * `bucketLimit` (a huge bucket is a template, not a duplicate family).
+ */
 export class LshIndex {
-  private readonly buckets: Map<number, number[]>[];
+  private readonly sorted: Float64Array[] = [];
+  private readonly keyShift: number;
+  private readonly scale: number;
 
   constructor(
+    private readonly signatureOf: (doc: number) => ArrayLike<number>,
+    count: number,
     private readonly bands: number,
     private readonly rows: number,
-    /** Most documents kept per bucket (a huge bucket is a template, not a duplicate family). */
     private readonly bucketLimit = 64,
   ) {
-    this.buckets = Array.from({ length: bands }, () => new Map<number, number[]>());
+    const docBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
+    // Key and index share one float64 (53 bits), so that a native numeric sort orders by key, then index.
+    this.keyShift = 32 - Math.min(30, 53 - docBits);
+    this.scale = 2 ** docBits;
+    for (let band = 0; band < bands; band++) this.sorted.push(new Float64Array(count));
+    for (let doc = 0; doc < count; doc++) {
+      const signature = signatureOf(doc);
+      for (let band = 0; band < bands; band++) this.sorted[band][doc] = this.key(signature, band) * this.scale + doc;
+    }
+    for (const packed of this.sorted) packed.sort();
   }
 
-  // 30-bit keys are small integers, V8's fastest Map keys; a collision only adds a candidate, checked later.
-  private key(signature: Uint32Array, band: number): number {
-    return hashSequence(signature, band * this.rows, (band + 1) * this.rows, band) & 0x3fffffff;
+  // A collision only adds a candidate, checked later.
+  private key(signature: ArrayLike<number>, band: number): number {
+    return hashSequence(signature, band * this.rows, (band + 1) * this.rows, band) >>> this.keyShift;
   }
 
-  /** Documents already added that share at least one band with `signature`. */
-  candidates(signature: Uint32Array): Set<number> {
-    const found = new Set<number>();
+  /**
+   * Documents before `doc` that share at least one band with it, at most `limit` of them. Buckets are
+   * visited smallest first (a small bucket is specific, a full one a shared template), so on a corpus
+   * of look-alike texts a document examines a bounded number of candidates and the corpus step stays
+   * linear in the number of documents instead of growing with bucket sizes.
+   */
+  candidates(doc: number, limit = Infinity): Set<number> {
+    const ranges: [Float64Array, number, number][] = [];
+    const signature = this.signatureOf(doc);
     for (let band = 0; band < this.bands; band++) {
-      const bucket = this.buckets[band].get(this.key(signature, band));
-      if (bucket) for (const doc of bucket) found.add(doc);
+      const packed = this.sorted[band];
+      const bucket = this.key(signature, band) * this.scale;
+      const first = lowerBound(packed, bucket);
+      const end = Math.min(first + this.bucketLimit, lowerBound(packed, bucket + doc));
+      if (end > first) ranges.push([packed, first, end]);
+    }
+    ranges.sort((x, y) => x[2] - x[1] - (y[2] - y[1]));
+    const found = new Set<number>();
+    for (const [packed, first, end] of ranges) {
+      for (let at = first; at < end; at++) {
+        if (found.size >= limit) return found;
+        found.add(packed[at] % this.scale);
+      }
     }
     return found;
   }
+}
 
-  /** Add a document's signature under id `doc`. */
-  add(doc: number, signature: Uint32Array): void {
-    for (let band = 0; band < this.bands; band++) {
-      const key = this.key(signature, band);
-      const bucket = this.buckets[band].get(key);
-      if (!bucket) this.buckets[band].set(key, [doc]);
-      else if (bucket.length < this.bucketLimit) bucket.push(doc);
-    }
+// First position in a sorted array whose value is not below `value`.
+function lowerBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
   }
+  return low;
 }
