@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config.js';
 import { lintPaths } from '../src/engine.js';
 import implausibleDate from '../rules/implausible-date.js';
-import { requireShared } from './shared.js';
+import { requireShared, seededRandom } from './shared.js';
 
 // implausible-date on the dated real corpora: findings per 1,000 documents by message id, throughput,
 // and a reproducible sample of findings with their sentence, to be judged by reading. Usage:
@@ -32,17 +32,6 @@ interface Finding {
   expected?: string[];
 }
 
-/** A small seeded generator (mulberry32), so the sample is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const findings: Finding[] = [];
 for (const corpus of values.corpora!.split(',')) {
@@ -76,7 +65,7 @@ for (const corpus of values.corpora!.split(',')) {
 }
 
 const size = Math.min(Number(values.sample), findings.length);
-const next = random(Number(values.seed));
+const next = seededRandom(Number(values.seed));
 const pool = [...findings];
 for (let i = pool.length - 1; i > 0; i--) {
   const j = Math.floor(next() * (i + 1));

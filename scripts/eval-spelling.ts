@@ -4,21 +4,12 @@ import { resolveConfig } from '../src/config.js';
 import { lintPaths } from '../src/engine.js';
 import { builtinRules } from '../src/rules.js';
 import type { ReportMessage } from '../src/types.js';
-import { requireShared } from './shared.js';
+import { requireShared, seededRandom } from './shared.js';
 
 const ruleId = 'spelling-inconsistency';
 const corpora = ['reuters21578/reuters21578.jsonl', 'huffpost-newspaper3k/huffpost-newspaper3k.jsonl'];
 const sampleSize = Number(process.env.SAMPLE ?? 50);
 
-/** A deterministic pseudo-random generator (mulberry32), so the sample is the same on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lint each shared news corpus with only spelling-inconsistency on; print rates, throughput and a sample to judge. */
 async function main(): Promise<void> {
@@ -46,7 +37,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n== ${relative}: ${documents} documents, ${found.length} findings = ${((found.length / documents) * 1000).toFixed(1)} per 1,000 documents; ${(bytes / 1e6 / seconds).toFixed(1)} MB/s wall (${seconds.toFixed(1)} s), ${(bytes / 1e6 / cpuSeconds).toFixed(1)} MB/s CPU, reading and parsing JSONL included`);
     console.log([...byKind].map(([key, count]) => `${key}: ${count}`).join(', '));
-    const pick = random(7);
+    const pick = seededRandom(7);
     const pool = [...found];
     const sample = [];
     while (sample.length < sampleSize && pool.length) sample.push(pool.splice(Math.floor(pick() * pool.length), 1)[0]);

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { readPackageJson } from '../src/schema.js';
+import { seededRandom } from './shared.js';
 
 interface Vocabulary {
   firstNames: string[];
@@ -24,18 +25,6 @@ interface Vocabulary {
 }
 
 const words = readPackageJson<Vocabulary>('scripts/corpus-vocabulary.json');
-
-/** A small seeded random generator (mulberry32), so generated corpora are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A generator of news-like documents with the defects a scraped corpus has, at realistic rates. */
 export class CorpusGenerator {

@@ -44,3 +44,15 @@ export function readJsonl(path: string): AebRecord[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as AebRecord);
 }
+
+/** A small seeded random generator (mulberry32), so samples and generated corpora are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -130,17 +130,21 @@ export interface Rule<Options = Record<string, unknown>, Data = unknown> {
   complete?(context: CorpusContext<Options, Data>): void;
 }
 
-/** A message as it stands in the JSON report. */
-export interface ReportMessage {
-  ruleId: string;
-  severity: Severity;
-  message: string;
+/** Where a span stands: line/column 1-based with the end exclusive, start/end 0-based offsets. */
+export interface ReportPosition {
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
   start: number;
   end: number;
+}
+
+/** A message as it stands in the JSON report. */
+export interface ReportMessage extends ReportPosition {
+  ruleId: string;
+  severity: Severity;
+  message: string;
   messageId?: string;
   kind?: string;
   actual?: string;
@@ -152,16 +156,10 @@ export interface ReportMessage {
 }
 
 /** A related location as it stands in the JSON report. */
-export interface ReportRelated {
+export interface ReportRelated extends ReportPosition {
   path: string;
   id?: string;
   documentLine?: number;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start: number;
-  end: number;
   message: string;
 }
 
