@@ -1,22 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config.js';
 import { lintPaths } from '../src/engine.js';
-import { packageRoot } from '../src/paths.js';
 import type { Report, ReportMessage } from '../src/types.js';
 import duplicatePassage from '../rules/duplicate-passage.js';
+import { requireShared } from './shared.js';
 
 // Evaluates duplicate-passage on ../shared/corpora (or $CORPUS_LINT_SHARED):
 //   node dist/scripts/eval-dup.js          BBC News 2225: exact-duplicate groups, near duplicates found beyond them, a sample of 20
 //   node dist/scripts/eval-dup.js --bench  huffpost + reuters + bbc together: time, peak memory, findings by kind
 
-const shared = process.env.CORPUS_LINT_SHARED ?? resolve(packageRoot(), '..', 'shared');
-const corpora = join(shared, 'corpora');
-if (!existsSync(corpora)) {
-  console.log(`eval:dup skipped: ${corpora} not found (set CORPUS_LINT_SHARED)`);
-  process.exit(0);
-}
+const corpora = join(requireShared('eval:dup'), 'corpora');
 
 const ruleId = duplicatePassage.meta.id;
 const config = resolveConfig({ rules: { [ruleId]: 'warn' } }, { rules: new Map([[ruleId, duplicatePassage]]) });

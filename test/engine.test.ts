@@ -78,17 +78,31 @@ describe('engine', () => {
   });
 
   it('parses each document at most once, shared by all rules, and only when a rule asks', async () => {
-    let parsedTrees = 0;
+    const trees: unknown[] = [];
     const treeUser = defineRule<Record<string, never>>({
       meta: { id: 'tree-user', description: 't', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
-      check: (context) => {
-        if (context.tree) parsedTrees++;
-      },
+      check: (context) => void trees.push(context.tree),
     });
-    const config = resolveConfig({}, { rules: withRules(treeUser as never, { ...treeUser, meta: { ...treeUser.meta, id: 'tree-user-2' } } as never) });
-    const file = await lintText('No doubled words here.', config);
-    expect(file.messages).toEqual([]);
-    expect(parsedTrees).toBe(2);
+    let linesSeen = 0;
+    const lineUser = defineRule<Record<string, never>>({
+      meta: { id: 'line-user', description: 'l', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check: (context) => void (linesSeen += context.lines.length),
+    });
+    const second = { ...treeUser, meta: { ...treeUser.meta, id: 'tree-user-2' } };
+    const both = resolveConfig({}, { rules: withRules(treeUser as never, second as never) });
+    expect((await lintText('No doubled words here.', both)).messages).toEqual([]);
+    expect(trees).toHaveLength(2);
+    expect(trees[0]).toBeDefined();
+    expect(trees[1]).toBe(trees[0]);
+    // A rule that never touches ctx.tree gets no parse: memo keys show what was computed.
+    const memoKeys: string[][] = [];
+    const probe = defineRule<Record<string, never>>({
+      meta: { id: 'probe', description: 'p', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check: (context) => void memoKeys.push(['tree', 'lines'].filter((key) => context.shared(key, () => 'fresh') !== 'fresh')),
+    });
+    await lintText('Line one.\nLine two.', resolveConfig({}, { rules: withRules(lineUser as never, probe as never) }));
+    expect(linesSeen).toBe(2);
+    expect(memoKeys).toEqual([['lines']]);
   });
 
   it('sorts messages by position and is deterministic', async () => {
