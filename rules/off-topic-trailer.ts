@@ -36,6 +36,7 @@ interface TrailerData {
   bioRoles: string[];
   commonWords: string[];
   skipLines: string[];
+  skipPatterns: string[];
 }
 
 /** The built-in data, checked once against its schema. */
@@ -120,6 +121,14 @@ interface Matchers {
   bio: RegExp;
   ignoreWords: Set<string>;
   skipLines: Set<string>;
+  skipPatterns: RegExp[];
+}
+
+/** A leftover of another rule or a closing note of the article's own, stepped over at the end. */
+function isSkipped(text: string, matchers: Matchers): boolean {
+  if (text.length > 300) return false;
+  const key = markerKey(text);
+  return matchers.skipLines.has(key) || matchers.skipPatterns.some((pattern) => pattern.test(key));
 }
 
 const commentCount =
@@ -158,6 +167,7 @@ function matchersFor(options: Options): Matchers {
       'u',
     ),
     skipLines: new Set(builtin.skipLines.map(markerKey)),
+    skipPatterns: builtin.skipPatterns.map((source) => new RegExp(source, 'iu')),
     ignoreWords: new Set([...englishStopwords, ...builtin.commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
   };
   matcherCache.set(options, matchers);
@@ -287,7 +297,7 @@ export default defineRule<Options>({
     while (end >= 0) {
       const index = filled[end];
       const text = stripDecoration(lines[index].text);
-      if (separatorLine.test(text) || matchers.skipLines.has(markerKey(text))) {
+      if (separatorLine.test(text) || isSkipped(text, matchers)) {
         end--;
         continue;
       }
@@ -342,7 +352,7 @@ export default defineRule<Options>({
 
     if (!options.unmarked || end < 1) return;
     const block = findUnmarkedBlock(context.text, lines, filled, end, options, matchers);
-    if (block) report('unmarked', 'unmarked', block[0], block[block.length - 1], { count: block.length });
+    if (block) report('unmarked', 'unmarked', block.first, block.last, { count: block.count });
   },
 });
 
@@ -397,13 +407,28 @@ function findMarkedBlocks(lines: TextLine[], filled: number[], options: Options,
  * The unrelated headlines ending the run of headline-like lines that ends at `filled[end]`, as line
  * indexes, or undefined when the run is the article's own (a list, a timeline) or shares its words.
  */
-function findUnmarkedBlock(text: string, lines: TextLine[], filled: number[], end: number, options: Options, matchers: Matchers): number[] | undefined {
+function findUnmarkedBlock(text: string, lines: TextLine[], filled: number[], end: number, options: Options, matchers: Matchers): UnmarkedBlock | undefined {
   while (end >= 0 && separatorLine.test(lines[filled[end]].text)) end--;
   let start = end;
-  while (start >= 0 && (isUnmarkedCandidate(lines[filled[start]].text, options.maxHeadlineWords) || separatorLine.test(lines[filled[start]].text))) start--;
+  // Teaser lines under a headline ("Pats place Olszewski on IR" / "New England's roster is re-shuffling.").
+  const teasers = new Set<number>();
+  while (start >= 0) {
+    const line = lines[filled[start]].text;
+    if (isUnmarkedCandidate(line, options.maxHeadlineWords) || separatorLine.test(line)) start--;
+    else if (start > 0 && isTeaser(line) && isUnmarkedCandidate(lines[filled[start - 1]].text, options.maxHeadlineWords)) {
+      teasers.add(filled[start]);
+      start -= 2;
+    } else break;
+  }
   start++;
+  // One heading over one paragraph is the article's own layout; teasers count from two pairs on.
+  if (teasers.size === 1) {
+    const [teaser] = teasers;
+    start = filled.indexOf(teaser) + 1;
+    teasers.clear();
+  }
   while (start <= end && separatorLine.test(lines[filled[start]].text)) start++;
-  let run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text));
+  let run = filled.slice(start, end + 1).filter((index) => !separatorLine.test(lines[index].text) && !teasers.has(index));
   if (run.length < options.minUnmarkedLines) return undefined;
   // Items of one list share their look: a bulleted list of the article's own ends where unbulleted headlines begin.
   const lastBulleted = bullet.test(lines[run[run.length - 1]].text.trim());
@@ -436,9 +461,37 @@ function findUnmarkedBlock(text: string, lines: TextLine[], filled: number[], en
   for (let first = 0; first <= run.length - options.minUnmarkedLines; first++) {
     if (!offTopic[first]) continue;
     const unrelated = offTopic.slice(first).filter(Boolean).length;
-    if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= (run.length - first) * 2) return run.slice(first);
+    if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= (run.length - first) * 2) {
+      const last = run[run.length - 1];
+      const next = filled[filled.indexOf(last) + 1];
+      return { first: run[first], last: next !== undefined && teasers.has(next) ? next : last, count: run.length - first };
+    }
   }
   return undefined;
+}
+
+/** The headline lines (and their teasers) of an unmarked trailer. */
+interface UnmarkedBlock {
+  first: number;
+  last: number;
+  /** Headlines, teasers not counted. */
+  count: number;
+}
+
+const sentenceEnd = /[.!?]["\u201d\u2019]?(?:\s|$)/gu;
+
+/**
+ * A teaser under a related-link headline: one or two sentences (or a cut-off one) of at most 45
+ * words, without a colon at the end, a quotation of its own or a link.
+ */
+export function isTeaser(text: string): boolean {
+  const line = stripDecoration(text);
+  if (line.length < 20 || line.length > 320 || !headlineStart.test(line) || /[:;,]$/.test(line) || wholeQuote.test(line)) return false;
+  if (/https?:\/\/|(?<![\p{L}\p{N}])@[\p{L}\p{N}_]/u.test(line)) return false;
+  const words = line.split(/\s+/).length;
+  if (words < 4 || words > 45) return false;
+  const sentences = line.match(sentenceEnd)?.length ?? 0;
+  return sentences <= (truncated.test(line) ? 3 : 2);
 }
 
 /** Whether most lines are numbered 1, 2, 3 … in order (a list may start again at 1): a ranking or results table of the article's own. */
