@@ -14,6 +14,9 @@ import { normaliseLine, readJsonl, requireShared } from './shared.js';
 // --by-kind also counts flagged lines per finding kind (a line flagged by several kinds counts for each).
 // --trailing scores only each document's trailing run of boilerplate lines (what off-topic-trailer is for);
 // --time prints how long linting each extractor's outputs took.
+// --ceiling splits the missed lines into those before the document's first content line (the page's
+// title, deck and byline block, which the ground truth leaves out), lines without Latin letters, and
+// the rest, and prints the recall a linter would reach if it also found every line of the rest.
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     'show-fn': { type: 'string', default: '0' },
     'by-kind': { type: 'boolean', default: false },
     time: { type: 'boolean', default: false },
+    ceiling: { type: 'boolean', default: false },
   },
 });
 
@@ -56,18 +60,25 @@ for (const extractor of values.extractors!.split(',')) {
   let tp = 0;
   let fp = 0;
   let fn = 0;
+  let missedLead = 0;
+  let missedNonLatin = 0;
   const fps: string[] = [];
   const fns: string[] = [];
   const byKind = new Map<string, { tp: number; fp: number }>();
   records.forEach((record, index) => {
     const gt = truth.get(record.id) ?? '';
     const messages = report.files[index].messages.filter((m) => ruleIds.has(m.ruleId));
-    const lines: { text: string; start: number; end: number; boilerplate: boolean }[] = [];
+    const lines: { text: string; start: number; end: number; boilerplate: boolean; lead: boolean }[] = [];
     let offset = 0;
+    let seenContent = false;
     for (const raw of record.text.split('\n')) {
       const text = normaliseLine(raw);
       // A line without a letter or digit ("-", "___") is a separator: neither content nor boilerplate.
-      if (/[\p{L}\p{N}]/u.test(text)) lines.push({ text, start: offset, end: offset + raw.length, boilerplate: !gt.includes(text) });
+      if (/[\p{L}\p{N}]/u.test(text)) {
+        const boilerplate = !gt.includes(text);
+        seenContent ||= !boilerplate;
+        lines.push({ text, start: offset, end: offset + raw.length, boilerplate, lead: !seenContent });
+      }
       offset += raw.length + 1;
     }
     let scored = lines;
@@ -91,6 +102,8 @@ for (const extractor of values.extractors!.split(',')) {
         fps.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)} [${overlapping[0].ruleId}/${overlapping[0].kind ?? overlapping[0].messageId}]`);
       } else if (line.boilerplate) {
         fn++;
+        if (!/[A-Za-z]{3}/.test(line.text)) missedNonLatin++;
+        else if (line.lead) missedLead++;
         fns.push(`${record.id.slice(0, 8)} ${line.text.slice(0, 100)}`);
       }
     }
@@ -98,6 +111,10 @@ for (const extractor of values.extractors!.split(',')) {
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
   console.log(`${extractor.padEnd(12)} precision ${precision.toFixed(3)} (${tp}/${tp + fp})  recall ${recall.toFixed(3)} (${tp}/${tp + fn})`);
+  if (values.ceiling) {
+    const reachable = tp + fn - missedLead - missedNonLatin;
+    console.log(`  missed: ${missedLead} title/deck lines before the first content line, ${missedNonLatin} lines without Latin letters, ${fn - missedLead - missedNonLatin} others; recall if every other line were found: ${(reachable / (tp + fn)).toFixed(3)}`);
+  }
   if (values['by-kind']) {
     for (const [kind, tally] of [...byKind].sort((a, b) => b[1].tp + b[1].fp - a[1].tp - a[1].fp)) console.log(`  ${kind.padEnd(44)} tp ${tally.tp}  fp ${tally.fp}`);
   }
