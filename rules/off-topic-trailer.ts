@@ -511,6 +511,7 @@ const firstPerson = /\b(?:I|we|us|our|my|me)\b|^We\b/u;
 function isUnmarkedCandidate(text: string, maxWords: number): boolean {
   const line = stripDecoration(text);
   if (!isHeadlineLike(text, maxWords, 3) || wholeQuote.test(line)) return false;
-  const unquoted = line.replace(/["\u201c][^"\u201d]*["\u201d]/gu, '""');
+  // A trailing emoji ("… today! 🙂") does not hide the exclamation before it.
+  const unquoted = line.replace(/["\u201c][^"\u201d]*["\u201d]/gu, '""').replace(/[\s\p{Extended_Pictographic}\ufe0f\u200d]+$/u, '');
   return !notHeadline.test(unquoted) && !firstPerson.test(unquoted) && !photoCredit.test(line);
 }
