@@ -5,7 +5,7 @@ import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src
 import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packRecord, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
-import { segment, type Segmented } from './duplicate-passage/segment.js';
+import { SentenceFlag, segment, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
   abbreviations: string[];
@@ -104,10 +104,10 @@ function removalFix(text: string, start: number, end: number): Descriptor['fix']
 
 function reportRepeat(context: RuleContext<Options>, segmented: Segmented, repeat: Repeat): void {
   const { sentences } = segmented;
-  const start = sentences[repeat.from].start;
-  const end = sentences[repeat.to].end;
-  const firstStart = sentences[repeat.firstFrom].start;
-  const firstEnd = sentences[repeat.firstTo].end;
+  const start = sentences.start[repeat.from];
+  const end = sentences.end[repeat.to];
+  const firstStart = sentences.start[repeat.firstFrom];
+  const firstEnd = sentences.end[repeat.firstTo];
   const line = lineOf(context.text, firstStart);
   const related = [{ doc: context.doc.index, start: firstStart, end: firstEnd, message: 'First copy' }];
   if (repeat.changed === 0) {
@@ -122,18 +122,19 @@ function reportRepeat(context: RuleContext<Options>, segmented: Segmented, repea
 function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
   const passages: number[] = [];
   const { sentences, paragraphs } = segmented;
-  for (let at = 0; at < sentences.length; ) {
-    const paragraph = sentences[at].paragraph;
+  for (let at = 0; at < sentences.count; ) {
+    const paragraph = sentences.paragraph[at];
     let stop = at;
     let ignored = false;
-    while (stop < sentences.length && sentences[stop].paragraph === paragraph) {
-      ignored ||= sentences[stop].ignored;
+    while (stop < sentences.count && sentences.paragraph[stop] === paragraph) {
+      ignored ||= (sentences.flags[stop] & SentenceFlag.Ignored) !== 0;
       stop++;
     }
-    const words = segmented.words.subarray(sentences[at].firstWord, sentences[stop - 1].firstWord + sentences[stop - 1].words.length);
-    if (words.length >= minWords && !ignored) {
-      const key = sequenceKey(words);
-      passages.push(Math.floor(key / 2 ** 32), key >>> 0, paragraphs[paragraph].start, paragraphs[paragraph].end, words.length);
+    const from = sentences.firstWord[at];
+    const to = sentences.firstWord[stop - 1] + sentences.wordCount[stop - 1];
+    if (to - from >= minWords && !ignored) {
+      const key = sequenceKey(segmented.words, from, to);
+      passages.push(Math.floor(key / 2 ** 32), key >>> 0, paragraphs[paragraph].start, paragraphs[paragraph].end, to - from);
     }
     at = stop;
   }
@@ -313,7 +314,7 @@ export default defineRule<Options, DocumentData>({
   check(context) {
     const { text, options } = context;
     const segmented = context.shared('duplicate-passage:segments', () => segment(text, context.lines, abbreviationsFor(options), artifactsFor(options)));
-    for (const repeat of findRepeats(segmented.sentences, segmented.paragraphs, options)) reportRepeat(context, segmented, repeat);
+    for (const repeat of findRepeats(segmented, options)) reportRepeat(context, segmented, repeat);
 
     const { words } = segmented;
     const bodyStart = text.search(/\S/);

@@ -1,4 +1,4 @@
-import type { Paragraph, Sentence } from './segment.js';
+import { SentenceFlag, type Segmented, type Sentences } from './segment.js';
 
 /** Thresholds for repeats inside a document. */
 export interface RepeatOptions {
@@ -47,21 +47,81 @@ export function wordEditDistance(a: ArrayLike<number>, b: ArrayLike<number>, lim
   return previous[b.length];
 }
 
-function sameWords(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let at = 0; at < a.length; at++) if (a[at] !== b[at]) return false;
+function sameWords(words: Uint32Array, a: number, b: number, length: number): boolean {
+  for (let at = 0; at < length; at++) if (words[a + at] !== words[b + at]) return false;
   return true;
 }
 
-function wholeLines(sentences: Sentence[], from: number, to: number): boolean {
-  for (let at = from; at <= to; at++) if (!sentences[at].whole) return false;
+function wholeLines(sentences: Sentences, from: number, to: number): boolean {
+  for (let at = from; at <= to; at++) if (!(sentences.flags[at] & SentenceFlag.Whole)) return false;
   return true;
 }
 
-function nearEnough(a: Sentence, b: Sentence, options: RepeatOptions): number | undefined {
-  const changed = wordEditDistance(a.words, b.words, options.maxChangedWords);
+const trigramOf = (words: Uint32Array, at: number) => (Math.imul(words[at], 31) + Math.imul(words[at + 1], 7) + words[at + 2]) & 0x3fffffff;
+
+/**
+ * The trigram keys of the sentences that may be matched with words changed (long enough, not in a
+ * list; ignored ones included), in an open-addressing table of typed arrays reused across texts,
+ * each marked when it is found in two or more of them. A sentence with no marked trigram has no
+ * near match: with at most `maxChangedWords` edits, each spoiling at most three trigrams, two
+ * sentences of `nearMinWords` ≥ 3 × maxChangedWords + 3 words share one.
+ */
+class TrigramTable {
+  private keys = new Int32Array(1024);
+  private owners = new Int32Array(1024);
+  private shared = new Uint8Array(1024);
+  private mask = 1023;
+
+  fill(words: Uint32Array, sentences: Sentences, nearOnes: number[]): void {
+    let total = 0;
+    for (const at of nearOnes) total += sentences.wordCount[at] - 2;
+    let size = 1024;
+    while (size < 2 * total) size *= 2;
+    if (size > this.keys.length) {
+      this.keys = new Int32Array(size);
+      this.owners = new Int32Array(size);
+      this.shared = new Uint8Array(size);
+    } else {
+      this.keys.fill(0, 0, size);
+      this.shared.fill(0, 0, size);
+    }
+    this.mask = size - 1;
+    for (const at of nearOnes) {
+      const first = sentences.firstWord[at];
+      for (let w = first; w + 3 <= first + sentences.wordCount[at]; w++) {
+        const slot = this.slot(trigramOf(words, w));
+        if (this.keys[slot] === 0) {
+          this.keys[slot] = trigramOf(words, w) + 1;
+          this.owners[slot] = at;
+        } else if (this.owners[slot] !== at) this.shared[slot] = 1;
+      }
+    }
+  }
+
+  /** Whether the trigram is in two or more of the sentences. */
+  isShared(trigram: number): boolean {
+    const slot = this.slot(trigram);
+    return this.keys[slot] !== 0 && this.shared[slot] === 1;
+  }
+
+  // The slot holding the trigram, or the empty slot where it goes (linear probing).
+  private slot(trigram: number): number {
+    let slot = Math.imul(trigram, 0x9e3779b1) >>> 0 & this.mask;
+    while (this.keys[slot] !== 0 && this.keys[slot] !== trigram + 1) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+}
+
+const trigramTable = new TrigramTable();
+
+function nearEnough(words: Uint32Array, sentences: Sentences, a: number, b: number, options: RepeatOptions): number | undefined {
+  const aFirst = sentences.firstWord[a];
+  const bFirst = sentences.firstWord[b];
+  const aLength = sentences.wordCount[a];
+  const bLength = sentences.wordCount[b];
+  const changed = wordEditDistance(words.subarray(aFirst, aFirst + aLength), words.subarray(bFirst, bFirst + bLength), options.maxChangedWords);
   if (changed > options.maxChangedWords) return undefined;
-  return 1 - changed / Math.max(a.words.length, b.words.length) >= options.nearSimilarity ? changed : undefined;
+  return 1 - changed / Math.max(aLength, bLength) >= options.nearSimilarity ? changed : undefined;
 }
 
 /**
@@ -69,63 +129,94 @@ function nearEnough(a: Sentence, b: Sentence, options: RepeatOptions): number | 
  * the same words (exact after normalising), or, for long enough sentences, a few words changed.
  * Consecutive matches whose first copies are consecutive too form one run (one repeat).
  */
-export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], options: RepeatOptions): Repeat[] {
+export function findRepeats(segmented: Segmented, options: RepeatOptions): Repeat[] {
+  const { sentences, paragraphs, words } = segmented;
+  const { wordCount, firstWord, flags, letterWords } = sentences;
+  const count = sentences.count;
+  const ignored = (at: number) => (flags[at] & SentenceFlag.Ignored) !== 0;
+  const nearSized = (at: number) => wordCount[at] >= options.nearMinWords && !paragraphs[sentences.paragraph[at]].list;
   // Keys are cut to 30 bits (small integers are fast Map keys); a match is confirmed word by word.
-  const byKey = new Map<number, number[]>();
+  // A key seen once maps to its sentence, a key seen again to the list of its sentences.
+  const byKey = new Map<number, number | number[]>();
+  const nearOnes: number[] = [];
+  for (let at = 0; at < count; at++) if (nearSized(at)) nearOnes.push(at);
+  // Skipping sentences without a shared trigram is exact only when edits cannot spoil every one (see TrigramTable).
+  const gated = options.nearMinWords >= 3 * options.maxChangedWords + 3;
+  if (gated && nearOnes.length >= 2) trigramTable.fill(words, sentences, nearOnes);
+  const isShared = (trigram: number) => !gated || (nearOnes.length >= 2 && trigramTable.isShared(trigram));
   const byTrigram = new Map<number, number[]>();
-  const matches: (Match | undefined)[] = [];
-  const occurrences = new Map<number, number>();
-  const trigramOf = (words: ArrayLike<number>, at: number) => (Math.imul(words[at], 31) + Math.imul(words[at + 1], 7) + words[at + 2]) & 0x3fffffff;
-  for (let at = 0; at < sentences.length; at++) {
-    const sentence = sentences[at];
-    if (sentence.ignored) continue;
-    const key = sentence.key & 0x3fffffff;
-    occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
+  const matches: (Match | undefined)[] = new Array(count);
+  for (let at = 0; at < count; at++) {
+    if (ignored(at)) continue;
+    const key = sentences.key[at] & 0x3fffffff;
     const previous = matches[at - 1];
     const aligned = previous && previous.first + 1 < at ? previous.first + 1 : undefined;
-    const same = byKey.get(key)?.filter((other) => sameWords(sentences[other].words, sentence.words));
-    const near = sentence.words.length >= options.nearMinWords && !paragraphs[sentence.paragraph].list;
-    if (same?.length) {
-      matches[at] = { first: aligned !== undefined && same.includes(aligned) ? aligned : same[0], changed: 0 };
-    } else if (near) {
-      const candidates = aligned !== undefined ? [aligned] : [];
-      const shared = new Map<number, number>();
-      for (let w = 0; w + 3 <= sentence.words.length; w++) {
-        for (const other of byTrigram.get(trigramOf(sentence.words, w)) ?? []) shared.set(other, (shared.get(other) ?? 0) + 1);
+    const length = wordCount[at];
+    const first = firstWord[at];
+    const same = byKey.get(key);
+    // The first earlier sentence with the same words, or the aligned one when it has them too.
+    let sameFirst: number | undefined;
+    const isSame = (other: number) => wordCount[other] === length && sameWords(words, firstWord[other], first, length);
+    if (typeof same === 'number') sameFirst = isSame(same) ? same : undefined;
+    else if (same) {
+      for (const other of same) {
+        if (!isSame(other)) continue;
+        sameFirst ??= other;
+        if (other === aligned) {
+          sameFirst = other;
+          break;
+        }
       }
-      candidates.push(...[...shared.entries()].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([other]) => other));
+    }
+    const near = nearSized(at);
+    let hasShared = false;
+    if (near) for (let w = first; w + 3 <= first + length && !hasShared; w++) hasShared = isShared(trigramOf(words, w));
+    if (sameFirst !== undefined) {
+      matches[at] = { first: sameFirst, changed: 0 };
+    } else if (near && hasShared) {
+      const candidates = aligned !== undefined ? [aligned] : [];
+      const sharing = new Map<number, number>();
+      for (let w = first; w + 3 <= first + length; w++) {
+        for (const other of byTrigram.get(trigramOf(words, w)) ?? []) sharing.set(other, (sharing.get(other) ?? 0) + 1);
+      }
+      candidates.push(...[...sharing.entries()].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([other]) => other));
       const tried = new Set<number>();
       for (const other of candidates) {
         if (tried.has(other)) continue;
         tried.add(other);
-        if (paragraphs[sentences[other].paragraph].list || sentences[other].words.length < options.nearMinWords) continue;
-        const changed = nearEnough(sentences[other], sentence, options);
+        if (!nearSized(other)) continue;
+        const changed = nearEnough(words, sentences, other, at, options);
         if (changed !== undefined) {
           matches[at] = { first: other, changed };
           break;
         }
       }
     }
-    const list = byKey.get(key);
-    if (list) list.push(at);
-    else byKey.set(key, [at]);
-    if (!near) continue;
-    for (let w = 0; w + 3 <= sentence.words.length; w++) {
-      const trigram = trigramOf(sentence.words, w);
+    if (same === undefined) byKey.set(key, at);
+    else if (typeof same === 'number') byKey.set(key, [same, at]);
+    else same.push(at);
+    if (!near || !hasShared) continue;
+    for (let w = first; w + 3 <= first + length; w++) {
+      const trigram = trigramOf(words, w);
+      if (!isShared(trigram)) continue;
       const found = byTrigram.get(trigram);
       if (!found) byTrigram.set(trigram, [at]);
       else if (found[found.length - 1] !== at) found.push(at);
     }
   }
+  const occurrences = (at: number) => {
+    const same = byKey.get(sentences.key[at] & 0x3fffffff);
+    return same === undefined ? 0 : typeof same === 'number' ? 1 : same.length;
+  };
 
   const repeats: Repeat[] = [];
-  for (let at = 0; at < sentences.length; at++) {
+  for (let at = 0; at < count; at++) {
     const match = matches[at];
     if (!match) continue;
     const run: Repeat = { from: at, to: at, firstFrom: match.first, firstTo: match.first, words: 0, tokens: 0, changed: match.changed };
-    let longest = sentences[at].letterWords;
+    let longest = letterWords[at];
     run.words = longest;
-    run.tokens = sentences[at].words.length;
+    run.tokens = wordCount[at];
     let units = 1;
     for (;;) {
       // The next match continues the run when both copies advance together, allowing one unmatched sentence on either side.
@@ -136,16 +227,16 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
         const gap = next.first - run.firstTo;
         if (gap < 1 || gap > 2 || next.first >= run.from) continue;
         if (step === 2) {
-          run.changed += sentences[run.to + 1].words.length;
-          run.words += sentences[run.to + 1].letterWords;
-          run.tokens += sentences[run.to + 1].words.length;
-        } else if (gap === 2) run.changed += sentences[run.firstTo + 1].words.length;
+          run.changed += wordCount[run.to + 1];
+          run.words += letterWords[run.to + 1];
+          run.tokens += wordCount[run.to + 1];
+        } else if (gap === 2) run.changed += wordCount[run.firstTo + 1];
         run.to += step;
         run.firstTo = next.first;
-        run.words += sentences[run.to].letterWords;
-        run.tokens += sentences[run.to].words.length;
+        run.words += letterWords[run.to];
+        run.tokens += wordCount[run.to];
         run.changed += next.changed;
-        longest = Math.max(longest, sentences[run.to].letterWords);
+        longest = Math.max(longest, letterWords[run.to]);
         units++;
         extended = true;
       }
@@ -154,16 +245,16 @@ export function findRepeats(sentences: Sentence[], paragraphs: Paragraph[], opti
     at = run.to;
     if (run.firstTo >= run.from) continue;
     if (run.words < options.minWords || longest < options.minWords) continue;
-    if (sentences[run.to].end - sentences[run.from].start < options.minChars) continue;
+    if (sentences.end[run.to] - sentences.start[run.from] < options.minChars) continue;
     if (run.changed > 0 && 1 - run.changed / run.tokens < (units === 1 ? options.nearSimilarity : 0.6)) continue;
     // Short lines standing alone both times are list items or headings ("Cause of death: gunshot wound").
     if (longest < options.minLineWords && wholeLines(sentences, run.from, run.to) && wholeLines(sentences, run.firstFrom, run.firstTo)) continue;
     if (units === 1) {
-      const sentence = sentences[run.from];
+      const whole = (flags[run.from] & SentenceFlag.Whole) !== 0;
       // A sentence restated with a few words changed is usually the writer's; a near copy must be a whole paragraph.
-      if (run.changed > 0 && !sentence.whole) continue;
+      if (run.changed > 0 && !whole) continue;
       // A speaker repeating a line, or a refrain: quoted, inside a paragraph, or recurring three times or more.
-      if (sentence.quoted && (!sentence.whole || (occurrences.get(sentence.key & 0x3fffffff) ?? 0) >= 3)) continue;
+      if (flags[run.from] & SentenceFlag.Quoted && (!whole || occurrences(run.from) >= 3)) continue;
     }
     repeats.push(run);
   }

@@ -9,34 +9,44 @@ export interface Paragraph {
   list: boolean;
 }
 
-/** A sentence (or a heading line): the unit in which repeats are matched. */
-export interface Sentence {
-  start: number;
-  end: number;
-  paragraph: number;
-  /** Word hashes (case and quotes folded, punctuation dropped): a view into the text's words. */
-  words: Uint32Array;
-  /** Index of its first word in the text's words. */
-  firstWord: number;
+/**
+ * The sentences (or heading lines) of a text, the units in which repeats are matched, as parallel
+ * typed arrays indexed by sentence: one allocation per field and text instead of an object and a
+ * word view per sentence.
+ */
+export interface Sentences {
+  count: number;
+  start: Int32Array;
+  end: Int32Array;
+  paragraph: Int32Array;
+  /** Index of the sentence's first word in the text's words. */
+  firstWord: Int32Array;
+  /** Number of words (case and quotes folded, punctuation dropped). */
+  wordCount: Int32Array;
   /** Hash of the word sequence. */
-  key: number;
+  key: Uint32Array;
   /** Words that hold a letter (numbers and dates do not count towards sizes). */
-  letterWords: number;
-  /** A table row or a scraping artifact (embed, credit): never matched as a repeat. */
-  ignored: boolean;
-  /** Inside quotation marks (quoted speech). */
-  quoted: boolean;
-  /** The whole of its paragraph. */
-  whole: boolean;
+  letterWords: Int32Array;
+  /** SentenceFlag bits. */
+  flags: Uint8Array;
 }
+
+export const SentenceFlag = {
+  /** A table row or a scraping artifact (embed, credit): never matched as a repeat. */
+  Ignored: 1,
+  /** Inside quotation marks (quoted speech). */
+  Quoted: 2,
+  /** The whole of its paragraph. */
+  Whole: 4,
+} as const;
 
 export interface Segmented {
   paragraphs: Paragraph[];
-  sentences: Sentence[];
+  sentences: Sentences;
   /** Word hashes of the whole text, in order. */
   words: Uint32Array;
   /** Hashes of the numbers in the text (figures, dates), in order. */
-  numbers: number[];
+  numbers: Uint32Array;
   /** How many words hold a letter. */
   letterWords: number;
 }
@@ -44,9 +54,22 @@ export interface Segmented {
 const blank = /^\s*$/;
 const terminal = /[.!?:;"'”’)\]]\s*$/;
 const listItem = /^\s*(?:[-*•·▪‣●◦]|\d{1,3}[.)])\s+/;
-// A sentence ends at . ! ? (with closing quotes or brackets) before a space and a capital, digit or opening quote.
-const sentenceEnd = /[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/gu;
-const quoteChars = /["“”«»„]/g;
+// A sentence ends at a run of . ! ? … (then closing quotes or brackets) before a space and a capital,
+// digit or opening quote: /[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/u, scanned by hand with
+// a table of character flags because the regex, run per paragraph, was the rule's top cost.
+const Char = { Terminator: 1, Closer: 2, Opener: 4, Space: 8, Quote: 16, OpeningQuote: 32 } as const;
+const charFlags = new Uint8Array(65536);
+const flag = (chars: string, bit: number) => {
+  for (const char of chars) charFlags[char.charCodeAt(0)] |= bit;
+};
+flag('.!?…', Char.Terminator);
+flag('"\'”’)]', Char.Closer);
+flag('"\'“‘([', Char.Opener);
+// What \s matches in JavaScript.
+flag('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff', Char.Space);
+flag('"“”«»„', Char.Quote);
+flag('"“«„', Char.OpeningQuote);
+const isSpace = (code: number) => (charFlags[code] & Char.Space) !== 0;
 
 /**
  * Whether the lines are hard-wrapped (newswire style): most lines that are followed by another
@@ -107,52 +130,166 @@ function classify(code: number): number {
   return found;
 }
 
-/** The words of a text, found in one pass over its code units: runs of letters and digits, hashed lower-cased. */
+/**
+ * The words of a text, found in one pass over its code units: runs of letters and digits, hashed
+ * lower-cased. `starts`, `lettered` and `marks` are views of buffers reused by the next call.
+ */
 export interface Words {
   starts: Int32Array;
   hashes: Uint32Array;
   /** 1 when the word holds a letter, 0 for a number. */
   lettered: Uint8Array;
   count: number;
+  /** Offsets of the sentence terminators and quotation marks (see `Char`), in order. */
+  marks: Int32Array;
 }
 
-/** Scan `text` for words (FNV-1a of the lower-cased word), without allocating a string per word. */
+// Scratch buffers of scanWords, grown as needed: a text's word offsets are dropped once it is segmented.
+let startsBuffer = new Int32Array(4096);
+let hashesBuffer = new Uint32Array(4096);
+let letteredBuffer = new Uint8Array(4096);
+let marksBuffer = new Int32Array(4096);
+
+function grown<T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T): T {
+  next.set(old);
+  return next;
+}
+
+/** Scan `text` for words (FNV-1a of the lower-cased word) and marks, without allocating a string per word. */
 export function scanWords(text: string): Words {
-  let capacity = Math.max(16, text.length >> 2);
-  let starts = new Int32Array(capacity);
-  let hashes = new Uint32Array(capacity);
-  let lettered = new Uint8Array(capacity);
   let count = 0;
+  let markCount = 0;
   let at = 0;
   const length = text.length;
   while (at < length) {
-    let kind = classify(text.charCodeAt(at));
+    const code = text.charCodeAt(at);
+    let kind = charClass[code] || classify(code);
     if (kind === 3) {
+      if (charFlags[code] & (Char.Terminator | Char.Quote)) {
+        if (markCount === marksBuffer.length) marksBuffer = grown(marksBuffer, new Int32Array(markCount * 2));
+        marksBuffer[markCount++] = at;
+      }
       at++;
       continue;
     }
     const start = at;
     let hash = 0x811c9dc5;
     let letters = 0;
-    while (at < length && (kind = classify(text.charCodeAt(at))) !== 3) {
+    while (at < length) {
+      const char = text.charCodeAt(at);
+      kind = charClass[char] || classify(char);
+      if (kind === 3) break;
       if (kind === 1) letters = 1;
-      hash ^= lowerCase[text.charCodeAt(at)];
+      hash ^= lowerCase[char];
       hash = Math.imul(hash, 0x01000193);
       at++;
     }
-    if (count === capacity) {
-      capacity *= 2;
-      const grow = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T) => (next.set(old), next);
-      starts = grow(starts, new Int32Array(capacity));
-      hashes = grow(hashes, new Uint32Array(capacity));
-      lettered = grow(lettered, new Uint8Array(capacity));
+    if (count === startsBuffer.length) {
+      startsBuffer = grown(startsBuffer, new Int32Array(count * 2));
+      hashesBuffer = grown(hashesBuffer, new Uint32Array(count * 2));
+      letteredBuffer = grown(letteredBuffer, new Uint8Array(count * 2));
     }
-    starts[count] = start;
-    hashes[count] = hash >>> 0;
-    lettered[count] = letters;
+    startsBuffer[count] = start;
+    hashesBuffer[count] = hash >>> 0;
+    letteredBuffer[count] = letters;
     count++;
   }
-  return { starts, hashes, lettered, count };
+  return {
+    starts: startsBuffer.subarray(0, count),
+    hashes: hashesBuffer.slice(0, count),
+    lettered: letteredBuffer.subarray(0, count),
+    count,
+    marks: marksBuffer.subarray(0, markCount),
+  };
+}
+
+// Whether a code point is an upper-case letter or a number (\p{Lu} or \p{N}), filled on first sight for the BMP: 1 yes, 2 no.
+const capitalOrNumber = new Uint8Array(65536);
+const capitalOrNumberPattern = /^[\p{Lu}\p{N}]$/u;
+
+function isCapitalOrNumber(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code >= 0xd800 && code <= 0xdbff) return capitalOrNumberPattern.test(String.fromCodePoint(text.codePointAt(at)!));
+  if (capitalOrNumber[code] === 0) capitalOrNumber[code] = capitalOrNumberPattern.test(String.fromCharCode(code)) ? 1 : 2;
+  return capitalOrNumber[code] === 1;
+}
+
+/**
+ * Where the sentences of `text[start, end)` end: offsets just after each sentence end (see `Char`),
+ * abbreviations skipped. `marks` from `mark` on are the text's terminator and quote offsets.
+ */
+function sentenceCuts(text: string, start: number, end: number, abbreviations: ReadonlySet<string>, marks: Int32Array, mark: number, cuts: number[]): void {
+  let at = start;
+  for (; mark < marks.length && marks[mark] < end; mark++) {
+    if (marks[mark] < at || (charFlags[text.charCodeAt(marks[mark])] & Char.Terminator) === 0) continue;
+    // Both runs are taken whole: a shorter match would stand before a terminator or closer, never before a space.
+    const stop = marks[mark];
+    at = stop;
+    while (at < end && charFlags[text.charCodeAt(at)] & Char.Terminator) at++;
+    while (at < end && charFlags[text.charCodeAt(at)] & Char.Closer) at++;
+    let next = at;
+    while (next < end && isSpace(text.charCodeAt(next))) next++;
+    if (next === at || next >= end) continue;
+    if (!isCapitalOrNumber(text, next) && !((charFlags[text.charCodeAt(next)] & Char.Opener) !== 0 && next + 1 < end && isCapitalOrNumber(text, next + 1))) continue;
+    if (text.charCodeAt(stop) === 46) {
+      // "Mr.", "U.S.", "J." do not end a sentence.
+      let from = stop;
+      while (from > start && stop - from < 12 && classify(text.charCodeAt(from - 1)) === 1) from--;
+      const last = text.slice(from, stop);
+      if (abbreviations.has(last.toLowerCase()) || (last.length === 1 && last !== last.toLowerCase()) || (from > start && text.charCodeAt(from - 1) === 46)) continue;
+    }
+    cuts.push(at);
+  }
+}
+
+/** Growable parallel arrays of sentences. */
+class SentenceBuilder implements Sentences {
+  count = 0;
+  start: Int32Array;
+  end: Int32Array;
+  paragraph: Int32Array;
+  firstWord: Int32Array;
+  wordCount: Int32Array;
+  key: Uint32Array;
+  letterWords: Int32Array;
+  flags: Uint8Array;
+
+  constructor(capacity: number) {
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.paragraph = new Int32Array(capacity);
+    this.firstWord = new Int32Array(capacity);
+    this.wordCount = new Int32Array(capacity);
+    this.key = new Uint32Array(capacity);
+    this.letterWords = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+  }
+
+  add(start: number, end: number, paragraph: number, firstWord: number, wordCount: number, key: number, letterWords: number, flags: number): void {
+    if (this.count === this.start.length) this.grow();
+    const at = this.count++;
+    this.start[at] = start;
+    this.end[at] = end;
+    this.paragraph[at] = paragraph;
+    this.firstWord[at] = firstWord;
+    this.wordCount[at] = wordCount;
+    this.key[at] = key;
+    this.letterWords[at] = letterWords;
+    this.flags[at] = flags;
+  }
+
+  private grow(): void {
+    const size = this.start.length * 2;
+    const grown = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T) => (next.set(old), next);
+    this.start = grown(this.start, new Int32Array(size));
+    this.end = grown(this.end, new Int32Array(size));
+    this.paragraph = grown(this.paragraph, new Int32Array(size));
+    this.firstWord = grown(this.firstWord, new Int32Array(size));
+    this.wordCount = grown(this.wordCount, new Int32Array(size));
+    this.key = grown(this.key, new Uint32Array(size));
+    this.letterWords = grown(this.letterWords, new Int32Array(size));
+    this.flags = grown(this.flags, new Uint8Array(size));
+  }
 }
 
 /**
@@ -162,72 +299,64 @@ export function scanWords(text: string): Words {
 export function segment(text: string, lines: TextLine[], abbreviations: ReadonlySet<string>, artifacts?: RegExp): Segmented {
   const paragraphs = paragraphsOf(lines);
   const scanned = scanWords(text);
-  const words = scanned.hashes.subarray(0, scanned.count);
-  const sentences: Sentence[] = [];
-  const numbers: number[] = [];
-  let letterWords = 0;
+  const words = scanned.hashes;
+  const sentences = new SentenceBuilder(Math.max(8, paragraphs.length * 2));
+  // No run of three spaces, no table row: the regex is tested only on texts that have one.
+  const mayHaveTable = text.includes('   ');
+  const { marks } = scanned;
+  const cuts: number[] = [];
   let next = 0;
+  let mark = 0;
   paragraphs.forEach((paragraph, index) => {
-    const body = text.slice(paragraph.start, paragraph.end);
-    const cuts: number[] = [0];
-    for (const match of body.matchAll(sentenceEnd)) {
-      const stop = match.index;
-      if (match[0].startsWith('.')) {
-        // "Mr.", "U.S.", "J." do not end a sentence.
-        let from = stop;
-        while (from > 0 && stop - from < 12 && classify(body.charCodeAt(from - 1)) === 1) from--;
-        const last = body.slice(from, stop);
-        if (abbreviations.has(last.toLowerCase()) || (last.length === 1 && last !== last.toLowerCase()) || body[from - 1] === '.') continue;
-      }
-      cuts.push(stop + match[0].length);
-    }
-    cuts.push(body.length);
+    while (mark < marks.length && marks[mark] < paragraph.start) mark++;
+    cuts.length = 0;
+    cuts.push(paragraph.start);
+    sentenceCuts(text, paragraph.start, paragraph.end, abbreviations, marks, mark, cuts);
+    cuts.push(paragraph.end);
     let quoteDepth = 0;
     for (let at = 0; at + 1 < cuts.length; at++) {
-      let from = cuts[at];
-      let to = cuts[at + 1];
-      while (from < to && /\s/.test(body[from])) from++;
-      while (to > from && /\s/.test(body[to - 1])) to--;
-      if (from >= to) continue;
-      const piece = body.slice(from, to);
-      const quotes = piece.match(quoteChars)?.length ?? 0;
-      const quoted = quoteDepth % 2 === 1 || /^["“«„]/.test(piece);
+      let start = cuts[at];
+      let end = cuts[at + 1];
+      while (start < end && isSpace(text.charCodeAt(start))) start++;
+      while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+      if (start >= end) continue;
+      let quotes = 0;
+      while (mark < marks.length && marks[mark] < start) mark++;
+      for (let quote = mark; quote < marks.length && marks[quote] < end; quote++) if (charFlags[text.charCodeAt(marks[quote])] & Char.Quote) quotes++;
+      const quoted = quoteDepth % 2 === 1 || (charFlags[text.charCodeAt(start)] & Char.OpeningQuote) !== 0;
       quoteDepth += quotes;
-      const start = paragraph.start + from;
-      const end = paragraph.start + to;
       while (next < scanned.count && scanned.starts[next] < start) next++;
       const first = next;
       let lettered = 0;
-      while (next < scanned.count && scanned.starts[next] < end) {
-        if (scanned.lettered[next]) lettered++;
-        else numbers.push(scanned.hashes[next]);
-        next++;
-      }
+      while (next < scanned.count && scanned.starts[next] < end) lettered += scanned.lettered[next++];
       if (next === first) continue;
-      letterWords += lettered;
-      const hashes = words.subarray(first, next);
-      sentences.push({
-        start,
-        end,
-        paragraph: index,
-        words: hashes,
-        firstWord: first,
-        key: hashSequence(hashes),
-        letterWords: lettered,
-        ignored: tableRow.test(piece) || (artifacts?.test(piece) ?? false),
-        quoted,
-        whole: false,
-      });
+      const piece = text.slice(start, end);
+      const ignored = (mayHaveTable && tableRow.test(piece)) || (artifacts?.test(piece) ?? false);
+      const flags = (ignored ? SentenceFlag.Ignored : 0) | (quoted ? SentenceFlag.Quoted : 0);
+      sentences.add(start, end, index, first, next - first, hashSequence(words, first, next), lettered, flags);
     }
   });
-  for (let at = 0; at < sentences.length; at++) {
-    const sentence = sentences[at];
+  const { paragraph, flags } = sentences;
+  for (let at = 0; at < sentences.count; at++) {
     // The sentence before a credit in the same paragraph is its caption ("Storm damage on Sunday. Photo: …").
-    const following = sentences[at + 1];
-    if (following && following.paragraph === sentence.paragraph && following.ignored && !tableRow.test(text.slice(following.start, following.end))) sentence.ignored = true;
-    sentence.whole =
-      (at === 0 || sentences[at - 1].paragraph !== sentence.paragraph) &&
-      (at + 1 === sentences.length || sentences[at + 1].paragraph !== sentence.paragraph);
+    const following = at + 1;
+    if (
+      following < sentences.count &&
+      paragraph[following] === paragraph[at] &&
+      flags[following] & SentenceFlag.Ignored &&
+      !(mayHaveTable && tableRow.test(text.slice(sentences.start[following], sentences.end[following])))
+    )
+      flags[at] |= SentenceFlag.Ignored;
+    if ((at === 0 || paragraph[at - 1] !== paragraph[at]) && (following === sentences.count || paragraph[following] !== paragraph[at])) flags[at] |= SentenceFlag.Whole;
   }
+  let letterWords = 0;
+  let numberCount = 0;
+  for (let at = 0; at < scanned.count; at++) {
+    letterWords += scanned.lettered[at];
+    if (!scanned.lettered[at]) numberCount++;
+  }
+  // Every word lies in a paragraph, so the numbers are all the words without a letter.
+  const numbers = new Uint32Array(numberCount);
+  for (let at = 0, found = 0; at < scanned.count; at++) if (!scanned.lettered[at]) numbers[found++] = words[at];
   return { paragraphs, sentences, words, numbers, letterWords };
 }
