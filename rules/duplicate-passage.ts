@@ -4,7 +4,7 @@ import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
 import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
-import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packRecord, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
+import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
 import { SentenceFlag, segment, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
@@ -43,7 +43,7 @@ export function datesOf(text: string): Uint32Array {
     const month = (match[1] ?? match[4]).slice(0, 3).toLowerCase();
     hashes.push(hashSequence([month.charCodeAt(0), month.charCodeAt(1), month.charCodeAt(2), Number(match[2] ?? match[3])]));
   }
-  return shingleSet(hashes, 1);
+  return shingleSet(Uint32Array.from(hashes), 1);
 }
 
 const abbreviationSets = new WeakMap<string[], Set<string>>();
@@ -71,11 +71,6 @@ function artifactsFor(options: Options): RegExp {
 /** Key of a word sequence: 53 bits of two 32-bit hashes, so that millions of keys do not collide. */
 export function sequenceKey(words: ArrayLike<number>, from = 0, to = words.length): number {
   return (hashSequence(words, from, to, 0x1b873593) & 0x1fffff) * 2 ** 32 + hashSequence(words, from, to, 0x5bd1e995);
-}
-
-// 53 bits of a digest: a number, not a string, per document.
-function rawKey(digest: Buffer): number {
-  return (digest.readUInt32LE(0) & 0x1fffff) * 2 ** 32 + digest.readUInt32LE(4);
 }
 
 function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -133,8 +128,7 @@ function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
     const from = sentences.firstWord[at];
     const to = sentences.firstWord[stop - 1] + sentences.wordCount[stop - 1];
     if (to - from >= minWords && !ignored) {
-      const key = sequenceKey(segmented.words, from, to);
-      passages.push(Math.floor(key / 2 ** 32), key >>> 0, paragraphs[paragraph].start, paragraphs[paragraph].end, to - from);
+      packPassage(passages, sequenceKey(segmented.words, from, to), paragraphs[paragraph].start, paragraphs[paragraph].end, to - from);
     }
     at = stop;
   }
@@ -212,11 +206,10 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
   const lastEntry: number[] = [];
   const firstEntry: number[] = [];
   const firstPassage: number[] = [];
-  const keyAt = (passages: Uint32Array, at: number) => passages[at] * 2 ** 32 + passages[at + 1];
   entries.forEach((entry, entryAt) => {
     const passages = passagesOf(entry.data);
     for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
-      const key = keyAt(passages, at);
+      const { key } = passageAt(passages, at);
       let slot = slotOf.get(key);
       if (slot === undefined) {
         slot = documentsWith.length;
@@ -246,8 +239,8 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
       open = undefined;
     };
     for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
-      const slot = slotOf.get(keyAt(passages, at))!;
-      const [start, end, words] = [passages[at + 2], passages[at + 3], passages[at + 4]];
+      const { key, start, end, words } = passageAt(passages, at);
+      const slot = slotOf.get(key)!;
       const firstAt = firstEntry[slot];
       // A paragraph in many documents is boilerplate (scraping-artifact's), not syndicated copy.
       if (firstAt === entryAt || documentsWith[slot] > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
@@ -256,8 +249,7 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
       }
       const first = entries[firstAt];
       const firstPassages = passagesOf(first.data);
-      const firstStart = firstPassages[firstPassage[slot] + 2];
-      const firstEnd = firstPassages[firstPassage[slot] + 3];
+      const { start: firstStart, end: firstEnd } = passageAt(firstPassages, firstPassage[slot]);
       if (open && open.doc === first.doc && firstStart >= open.firstEnd) {
         open.end = end;
         open.firstEnd = firstEnd;
@@ -324,7 +316,7 @@ export default defineRule<Options, DocumentData>({
     const sample = shingles && sampleShingles(shingles, options.maxShingles);
     return packRecord({
       exact: sequenceKey(words),
-      raw: rawKey(createHash('sha1').update(text).digest()),
+      raw: createHash('sha1').update(text).digest().readUInt32LE(0),
       bodyStart,
       bodyEnd,
       passages: passagesIn(segmented, options.passageMinWords),
@@ -332,9 +324,9 @@ export default defineRule<Options, DocumentData>({
         shingles && sample
           ? {
               signature: oneHashSignature(shingles, Math.floor(options.permutations / options.bands) * options.bands),
-              shingles: sample.hashes,
+              shingles: sample.fingerprints,
               shingleBits: sample.bits,
-              numbers: shingleSet(segmented.numbers, 1),
+              numbers: sampleShingles(shingleSet(segmented.numbers, 1), Infinity).fingerprints,
               dates: datesOf(text),
             }
           : undefined,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../src/context.js';
 import rule from '../rules/duplicate-passage.js';
-import { bodyOf, exactOf, hasNear, nearOf, packRecord, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
+import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
 import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
 import { isHardWrapped, scanWords, segment } from '../rules/duplicate-passage/segment.js';
@@ -176,14 +176,18 @@ describe('duplicate-passage helpers', () => {
   });
 
   it('packs a document record into one Uint32Array and reads it back', () => {
-    const near = { signature: [1, 0x12345, 7], shingles: Uint32Array.of(3, 9), shingleBits: 2, numbers: Uint32Array.of(4), dates: new Uint32Array(0) };
-    const passages = Uint32Array.of(1, 2, 30, 90, 21);
+    const near = { signature: [1, 0x12345, 7], shingles: Uint16Array.of(3, 9, 11), shingleBits: 2, numbers: Uint16Array.of(4), dates: Uint32Array.of(8) };
+    const passageKey = 0xabcd * 2 ** 32 + 0x12345678;
+    const packed: number[] = [];
+    packPassage(packed, passageKey, 30, 90, 21);
+    const passages = Uint32Array.from(packed);
     const exact = 0x1fffff * 2 ** 32 + 0xfffffffe;
     const record = packRecord({ bodyStart: 3, bodyEnd: 99, exact, raw: 12345, near, passages });
     expect(bodyOf(record)).toEqual({ start: 3, end: 99 });
     expect([exactOf(record), rawOf(record), hasNear(record)]).toEqual([exact, 12345, true]);
     expect({ ...nearOf(record), signature: Array.from(nearOf(record).signature) }).toEqual({ ...near, signature: [1, 0x2345, 7] });
     expect(passagesOf(record)).toEqual(passages);
+    expect(passageAt(passagesOf(record), 0)).toEqual({ key: passageKey, start: 30, end: 90, words: 21 });
     const short = packRecord({ bodyStart: 0, bodyEnd: 5, exact: 1, raw: 2, passages: new Uint32Array(0) });
     expect([hasNear(short), passagesOf(short).length]).toEqual([false, 0]);
   });
@@ -194,13 +198,20 @@ describe('duplicate-passage helpers', () => {
     const sampleA = sampleShingles(a, 256);
     const sampleB = sampleShingles(b, 256);
     expect(sampleA.bits).toBe(4);
-    expect(sampleA.hashes.length).toBeLessThanOrEqual(400);
-    expect(sampleShingles(a, 5000)).toEqual({ hashes: a, bits: 0 });
+    expect(sampleA.fingerprints.length).toBeLessThanOrEqual(400);
+    const whole = sampleShingles(a, 5000);
+    expect(whole.bits).toBe(0);
+    // 4,000 random 16-bit fingerprints: about 120 collide.
+    expect(whole.fingerprints.length).toBeGreaterThan(3800);
     const exact = jaccard(a, b);
-    expect(Math.abs(sampledJaccard(sampleA.hashes, sampleA.bits, sampleB.hashes, sampleB.bits) - exact)).toBeLessThan(0.08);
+    expect(Math.abs(sampledJaccard(sampleA.fingerprints, sampleA.bits, sampleB.fingerprints, sampleB.bits) - exact)).toBeLessThan(0.08);
+    // Sets of up to maxShingles are kept whole: their fingerprints give the Jaccard similarity but for a collision or two.
+    const [c, d] = [0, 125].map((from) => shingleSet(Uint32Array.from({ length: 250 }, (_, at) => at + from), 1));
+    expect(Math.abs(sampledJaccard(sampleShingles(c, 256).fingerprints, 0, sampleShingles(d, 256).fingerprints, 0) - jaccard(c, d))).toBeLessThan(0.01);
     // A short text kept whole is compared with a long one's sample on the long one's terms.
     const short = sampleShingles(a.slice(0, 200), 256);
     expect(short.bits).toBe(0);
-    expect(sampledJaccard(short.hashes, 0, sampleA.hashes, sampleA.bits)).toBeGreaterThan(0);
+    expect(sampledJaccard(short.fingerprints, 0, sampleA.fingerprints, sampleA.bits)).toBeGreaterThan(0);
+    expect(sampledJaccard(sampleShingles(a, 1000).fingerprints, 2, sampleA.fingerprints, sampleA.bits)).toBeCloseTo(1, 5);
   });
 });

@@ -8,72 +8,81 @@ export interface RecordFields {
   bodyEnd: number;
   /** 53-bit key of the normalised words: case, spacing, quotes and punctuation folded. */
   exact: number;
-  /** 53 bits of the SHA-1 of the text as it stands: equal only for byte-identical documents. */
+  /** 32-bit hash of the text as it stands: tells byte-identical documents from those equal only once normalised. */
   raw: number;
   /** Near-duplicate data, for documents long enough to be compared. */
   near?: {
     /** MinHash signature, 16 bits a value (a chance agreement is 1 in 65,536 per value). */
     signature: ArrayLike<number>;
-    /** Sorted shingle hashes: all of them, or a mod-2^shingleBits sample. */
-    shingles: Uint32Array;
+    /** Sorted 16-bit fingerprints of the shingle hashes: all of them, or a mod-2^shingleBits sample (minhash.ts sampleShingles). */
+    shingles: Uint16Array;
     shingleBits: number;
-    /** Sorted hashes of the distinct numbers in the text. */
-    numbers: Uint32Array;
+    /** Sorted 16-bit fingerprints of the distinct numbers in the text. */
+    numbers: Uint16Array;
     /** Sorted hashes of the dates (month and day) in the text. */
     dates: Uint32Array;
   };
-  /** Paragraphs looked for in other documents, PASSAGE_FIELDS numbers each. */
+  /** Paragraphs looked for in other documents, PASSAGE_FIELDS numbers each (see packPassage). */
   passages: Uint32Array;
 }
 
-/** Numbers per passage: the two halves of its 53-bit key, start, end, words. */
-export const PASSAGE_FIELDS = 5;
+/** Numbers per passage: the high 16 bits of its 48-bit key with its word count, the low 32 bits, start, end. */
+export const PASSAGE_FIELDS = 4;
 
-// Positions of the header fields; the arrays follow the header in this order: signature, shingles, numbers, dates, passages.
+/** Append a passage to `passages`: 48 bits of its key (53-bit `key`), its offsets and words (a count above 65,535 is kept as 65,535). */
+export function packPassage(passages: number[], key: number, start: number, end: number, words: number): void {
+  passages.push(((Math.floor(key / 2 ** 32) & 0xffff) << 16) | Math.min(words, 0xffff), key >>> 0, start, end);
+}
+
+/** The passage at `at` in a record's passages. */
+export function passageAt(passages: Uint32Array, at: number): { key: number; start: number; end: number; words: number } {
+  return { key: (passages[at] >>> 16) * 2 ** 32 + passages[at + 1], start: passages[at + 2], end: passages[at + 3], words: passages[at] & 0xffff };
+}
+
+// Positions of the header fields; the arrays follow the header in this order: signature, shingles and
+// numbers (16-bit values, padded to a whole 32-bit word), dates, passages.
 const Slot = {
   BodyStart: 0,
   BodyEnd: 1,
   ExactHigh: 2,
   ExactLow: 3,
-  RawHigh: 4,
-  RawLow: 5,
-  ShingleBits: 6,
-  SignatureLength: 7,
-  ShinglesLength: 8,
-  NumbersLength: 9,
-  DatesLength: 10,
-  PassagesLength: 11,
-  Header: 12,
+  Raw: 4,
+  /** Bits of the shingle sample (NO_NEAR when the document is not compared) in the high byte, signature length below. */
+  BitsAndSignature: 5,
+  ShinglesLength: 6,
+  NumbersLength: 7,
+  DatesLength: 8,
+  PassagesLength: 9,
+  Header: 10,
 } as const;
 
-const NO_NEAR = 0xffffffff;
+const NO_NEAR = 0xff;
 
 /** Pack a document's corpus-step data into one Uint32Array. */
 export function packRecord(fields: RecordFields): Uint32Array {
   const near = fields.near;
-  const signatureWords = near ? Math.ceil(near.signature.length / 2) : 0;
-  const lengths = [signatureWords, near?.shingles.length ?? 0, near?.numbers.length ?? 0, near?.dates.length ?? 0, fields.passages.length];
+  const halves = near ? near.signature.length + near.shingles.length + near.numbers.length : 0;
+  const lengths = [Math.ceil(halves / 2), near?.dates.length ?? 0, fields.passages.length];
   const record = new Uint32Array(Slot.Header + lengths.reduce((sum, length) => sum + length, 0));
   record[Slot.BodyStart] = fields.bodyStart;
   record[Slot.BodyEnd] = fields.bodyEnd;
   record[Slot.ExactHigh] = Math.floor(fields.exact / 2 ** 32);
   record[Slot.ExactLow] = fields.exact >>> 0;
-  record[Slot.RawHigh] = Math.floor(fields.raw / 2 ** 32);
-  record[Slot.RawLow] = fields.raw >>> 0;
-  record[Slot.ShingleBits] = near ? near.shingleBits : NO_NEAR;
-  record[Slot.SignatureLength] = near?.signature.length ?? 0;
-  record[Slot.ShinglesLength] = lengths[1];
-  record[Slot.NumbersLength] = lengths[2];
-  record[Slot.DatesLength] = lengths[3];
-  record[Slot.PassagesLength] = lengths[4];
+  record[Slot.Raw] = fields.raw;
+  record[Slot.BitsAndSignature] = near ? near.shingleBits * 2 ** 24 + near.signature.length : NO_NEAR * 2 ** 24;
+  record[Slot.ShinglesLength] = near?.shingles.length ?? 0;
+  record[Slot.NumbersLength] = near?.numbers.length ?? 0;
+  record[Slot.DatesLength] = lengths[1];
+  record[Slot.PassagesLength] = lengths[2];
   let at = Slot.Header;
   if (near) {
-    new Uint16Array(record.buffer, record.byteOffset + 4 * at, near.signature.length).set(Array.from(near.signature, (value) => value & 0xffff));
-    at += signatureWords;
-    for (const part of [near.shingles, near.numbers, near.dates]) {
-      record.set(part, at);
-      at += part.length;
-    }
+    const sixteen = new Uint16Array(record.buffer, record.byteOffset + 4 * at, halves);
+    for (let value = 0; value < near.signature.length; value++) sixteen[value] = near.signature[value];
+    sixteen.set(near.shingles, near.signature.length);
+    sixteen.set(near.numbers, near.signature.length + near.shingles.length);
+    at += lengths[0];
+    record.set(near.dates, at);
+    at += near.dates.length;
   }
   record.set(fields.passages, at);
   return record;
@@ -84,24 +93,26 @@ export const bodyOf = (record: Uint32Array) => ({ start: record[Slot.BodyStart],
 /** Key of the normalised words. */
 export const exactOf = (record: Uint32Array) => record[Slot.ExactHigh] * 2 ** 32 + record[Slot.ExactLow];
 /** Key of the raw text. */
-export const rawOf = (record: Uint32Array) => record[Slot.RawHigh] * 2 ** 32 + record[Slot.RawLow];
+export const rawOf = (record: Uint32Array) => record[Slot.Raw];
 /** Whether the document is long enough to be compared as a near duplicate. */
-export const hasNear = (record: Uint32Array) => record[Slot.ShingleBits] !== NO_NEAR;
+export const hasNear = (record: Uint32Array) => record[Slot.BitsAndSignature] >>> 24 !== NO_NEAR;
 
 /** The MinHash signature (16-bit values), a view into the record. */
 export function signatureOf(record: Uint32Array): Uint16Array {
-  return new Uint16Array(record.buffer, record.byteOffset + 4 * Slot.Header, record[Slot.SignatureLength]);
+  return new Uint16Array(record.buffer, record.byteOffset + 4 * Slot.Header, record[Slot.BitsAndSignature] & 0xffffff);
 }
 
 /** The near-duplicate data of a record, as views. */
 export function nearOf(record: Uint32Array): NonNullable<RecordFields['near']> {
-  let at = Slot.Header + Math.ceil(record[Slot.SignatureLength] / 2);
-  const next = (length: number) => record.subarray(at, (at += length));
   const signature = signatureOf(record);
-  const shingles = next(record[Slot.ShinglesLength]);
-  const numbers = next(record[Slot.NumbersLength]);
-  const dates = next(record[Slot.DatesLength]);
-  return { signature, shingles, shingleBits: record[Slot.ShingleBits], numbers, dates };
+  const shinglesLength = record[Slot.ShinglesLength];
+  const numbersLength = record[Slot.NumbersLength];
+  const sixteen = new Uint16Array(record.buffer, record.byteOffset + 4 * Slot.Header, signature.length + shinglesLength + numbersLength);
+  const shingles = sixteen.subarray(signature.length, signature.length + shinglesLength);
+  const numbers = sixteen.subarray(signature.length + shinglesLength);
+  const at = Slot.Header + Math.ceil(sixteen.length / 2);
+  const dates = record.subarray(at, at + record[Slot.DatesLength]);
+  return { signature, shingles, shingleBits: record[Slot.BitsAndSignature] >>> 24, numbers, dates };
 }
 
 /** The passages of a record, a view. */

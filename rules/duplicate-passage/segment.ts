@@ -51,13 +51,11 @@ export interface Segmented {
   letterWords: number;
 }
 
-const blank = /^\s*$/;
-const terminal = /[.!?:;"'”’)\]]\s*$/;
 const listItem = /^\s*(?:[-*•·▪‣●◦]|\d{1,3}[.)])\s+/;
 // A sentence ends at a run of . ! ? … (then closing quotes or brackets) before a space and a capital,
 // digit or opening quote: /[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/u, scanned by hand with
 // a table of character flags because the regex, run per paragraph, was the rule's top cost.
-const Char = { Terminator: 1, Closer: 2, Opener: 4, Space: 8, Quote: 16, OpeningQuote: 32 } as const;
+const Char = { Terminator: 1, Closer: 2, Opener: 4, Space: 8, Quote: 16, OpeningQuote: 32, LineEnd: 64, ListOpener: 128 } as const;
 const charFlags = new Uint8Array(65536);
 const flag = (chars: string, bit: number) => {
   for (const char of chars) charFlags[char.charCodeAt(0)] |= bit;
@@ -69,7 +67,31 @@ flag('"\'“‘([', Char.Opener);
 flag('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff', Char.Space);
 flag('"“”«»„', Char.Quote);
 flag('"“«„', Char.OpeningQuote);
+// A line ending in one of these is closed (see isHardWrapped); a list item starts with one of these.
+flag('.!?:;"\'”’)]', Char.LineEnd);
+flag('-*•·▪‣●◦0123456789', Char.ListOpener);
 const isSpace = (code: number) => (charFlags[code] & Char.Space) !== 0;
+
+// Offset of the first non-space character of a line (its length when blank), and after the last one.
+function leadOf(text: string): number {
+  let at = 0;
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  return at;
+}
+
+function trailOf(text: string): number {
+  let at = text.length;
+  while (at > 0 && isSpace(text.charCodeAt(at - 1))) at--;
+  return at;
+}
+
+const isBlank = (text: string) => leadOf(text) === text.length;
+
+// A list item opens with a bullet or a number: the regex runs only on lines that do.
+function isListItem(text: string, lead: number): boolean {
+  const code = text.charCodeAt(lead);
+  return (charFlags[code] & Char.ListOpener) !== 0 && listItem.test(text);
+}
 
 /**
  * Whether the lines are hard-wrapped (newswire style): most lines that are followed by another
@@ -82,9 +104,9 @@ export function isHardWrapped(lines: TextLine[]): boolean {
   for (let at = 0; at < lines.length; at++) {
     const text = lines[at].text;
     longest = Math.max(longest, text.length);
-    if (blank.test(text) || at + 1 >= lines.length || blank.test(lines[at + 1].text)) continue;
+    if (isBlank(text) || at + 1 >= lines.length || isBlank(lines[at + 1].text)) continue;
     joined++;
-    if (!terminal.test(text)) open++;
+    if (!(charFlags[text.charCodeAt(trailOf(text) - 1)] & Char.LineEnd)) open++;
   }
   return joined >= 3 && open / joined >= 0.5 && longest <= 120;
 }
@@ -95,18 +117,18 @@ export function paragraphsOf(lines: TextLine[]): Paragraph[] {
   const paragraphs: Paragraph[] = [];
   let current: Paragraph | undefined;
   for (const line of lines) {
-    if (blank.test(line.text)) {
+    const lead = leadOf(line.text);
+    if (lead === line.text.length) {
       current = undefined;
       continue;
     }
-    const lead = line.text.length - line.text.trimStart().length;
     const start = line.start + lead;
-    const end = line.start + line.text.trimEnd().length;
-    const opens = !current || !wrapped || lead > 0 || listItem.test(line.text);
-    if (opens) {
-      current = { start, end, list: listItem.test(line.text) };
+    const end = line.start + trailOf(line.text);
+    const list = isListItem(line.text, lead);
+    if (!current || !wrapped || lead > 0 || list) {
+      current = { start, end, list };
       paragraphs.push(current);
-    } else current!.end = end;
+    } else current.end = end;
   }
   return paragraphs;
 }
@@ -157,17 +179,25 @@ function grown<T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T)
 
 /** Scan `text` for words (FNV-1a of the lower-cased word) and marks, without allocating a string per word. */
 export function scanWords(text: string): Words {
+  // Locals, not the module's buffers, in the loop: V8 keeps them in registers.
+  let starts = startsBuffer;
+  let hashes = hashesBuffer;
+  let lettered = letteredBuffer;
+  let marks = marksBuffer;
+  const classes = charClass;
+  const lower = lowerCase;
+  const flags = charFlags;
   let count = 0;
   let markCount = 0;
   let at = 0;
   const length = text.length;
   while (at < length) {
     const code = text.charCodeAt(at);
-    let kind = charClass[code] || classify(code);
+    let kind = classes[code] || classify(code);
     if (kind === 3) {
-      if (charFlags[code] & (Char.Terminator | Char.Quote)) {
-        if (markCount === marksBuffer.length) marksBuffer = grown(marksBuffer, new Int32Array(markCount * 2));
-        marksBuffer[markCount++] = at;
+      if (flags[code] & (Char.Terminator | Char.Quote)) {
+        if (markCount === marks.length) marks = marksBuffer = grown(marks, new Int32Array(markCount * 2));
+        marks[markCount++] = at;
       }
       at++;
       continue;
@@ -177,30 +207,23 @@ export function scanWords(text: string): Words {
     let letters = 0;
     while (at < length) {
       const char = text.charCodeAt(at);
-      kind = charClass[char] || classify(char);
+      kind = classes[char] || classify(char);
       if (kind === 3) break;
-      if (kind === 1) letters = 1;
-      hash ^= lowerCase[char];
-      hash = Math.imul(hash, 0x01000193);
+      letters |= kind & 1;
+      hash = Math.imul(hash ^ lower[char], 0x01000193);
       at++;
     }
-    if (count === startsBuffer.length) {
-      startsBuffer = grown(startsBuffer, new Int32Array(count * 2));
-      hashesBuffer = grown(hashesBuffer, new Uint32Array(count * 2));
-      letteredBuffer = grown(letteredBuffer, new Uint8Array(count * 2));
+    if (count === starts.length) {
+      starts = startsBuffer = grown(starts, new Int32Array(count * 2));
+      hashes = hashesBuffer = grown(hashes, new Uint32Array(count * 2));
+      lettered = letteredBuffer = grown(lettered, new Uint8Array(count * 2));
     }
-    startsBuffer[count] = start;
-    hashesBuffer[count] = hash >>> 0;
-    letteredBuffer[count] = letters;
+    starts[count] = start;
+    hashes[count] = hash;
+    lettered[count] = letters;
     count++;
   }
-  return {
-    starts: startsBuffer.subarray(0, count),
-    hashes: hashesBuffer.slice(0, count),
-    lettered: letteredBuffer.subarray(0, count),
-    count,
-    marks: marksBuffer.subarray(0, markCount),
-  };
+  return { starts: starts.subarray(0, count), hashes: hashes.slice(0, count), lettered: lettered.subarray(0, count), count, marks: marks.subarray(0, markCount) };
 }
 
 // Whether a code point is an upper-case letter or a number (\p{Lu} or \p{N}), filled on first sight for the BMP: 1 yes, 2 no.
