@@ -60,14 +60,40 @@ export function stripDecoration(text: string): string {
   return (/(?:ago|yesterday|now|read)$/i.test(line) ? line.replace(ageSuffix, '') : line).trim();
 }
 
+// What a marker key drops at its end: white space (\s), colons, full stops, ellipses, arrows, bars, dashes.
+const keyTrailer = /^[\s:\uff1a.\u2026\u00bb\u203a>\u2192|-]$/u;
+
 /** A line as compared with the marker list: lower case, straight apostrophes, no trailing colon, ellipsis or arrow. */
 export function markerKey(text: string): string {
-  return stripDecoration(text)
-    .toLowerCase()
-    .replace(quoteChars, "'")
-    .replace(/[\s:\uff1a.\u2026\u00bb\u203a>\u2192|-]+$/u, '')
-    .replace(/\s+/g, ' ');
+  const key = stripDecoration(text).toLowerCase().replace(quoteChars, "'");
+  // A loop from the end, not a regex: an end-anchored regex is tried at every offset of a long line.
+  let end = key.length;
+  while (end > 0 && keyTrailer.test(key[end - 1])) end--;
+  return key.slice(0, end).replace(/\s+/g, ' ');
 }
+
+// Most ASCII letters an age suffix ("12 minutes read") takes off a line.
+const AGE_SUFFIX_LETTERS = 11;
+
+/**
+ * Whether the marker key of `text` may be `longest` characters or shorter: a key keeps every ASCII
+ * letter of its line but an age suffix's, so a long line of prose is ruled out without building it.
+ */
+function mayHaveShortKey(text: string, longest: number): boolean {
+  let letters = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at) | 0x20;
+    if (code >= 0x61 && code <= 0x7a && ++letters > longest + AGE_SUFFIX_LETTERS) return false;
+  }
+  return true;
+}
+
+/** Whether the marker key of `text` is one of `keys`, whose longest key has `longest` characters. */
+function hasKey(keys: ReadonlySet<string>, longest: number, text: string): boolean {
+  return mayHaveShortKey(text, longest) && keys.has(markerKey(text));
+}
+
+const longestOf = (keys: Iterable<string>) => Math.max(0, ...[...keys].map((key) => key.length));
 
 /** A marker line as shown in a message: without bullets and a trailing colon or ellipsis. */
 function markerLabel(text: string): string {
@@ -118,6 +144,7 @@ interface Matchers {
   markerPatterns: RegExp[];
   tagLine: RegExp;
   tagHeading: Set<string>;
+  longestTagHeading: number;
   bio: RegExp;
   ignoreWords: Set<string>;
   skipLines: Set<string>;
@@ -161,6 +188,7 @@ function matchersFor(options: Options): Matchers {
     }),
     tagLine: new RegExp(`^(?:${labels})\\s*[:\\uff1a]\\s*(\\S.*)$`, 'iu'),
     tagHeading: new Set(builtin.tagLabels),
+    longestTagHeading: longestOf(builtin.tagLabels),
     bio: new RegExp(
       // A person's name (not "The …"), then "is a/the/X's", a few describing words (no "of", "for"…), a role.
       `^(?!(?:The|A|An|This|That|These|Its|His|Her|Their)\\s)(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:(?!(?:of|in|at|for|by|with|to|on|from)\\s)[\\p{L}&,-]+\\s+){0,4}(?:${roles})s?\\b`,
@@ -186,13 +214,30 @@ function leadingWords(source: string): string[] | undefined {
 }
 
 const firstWord = /^[\s\-*\u2022\u25aa\u25ba\u203a>#\d.)]*([\p{L}'\u2019]+)/u;
+// firstWord's leading characters and word characters among ASCII: 1 lead, 2 word.
+const ASCII_FIRST_WORD = new Uint8Array(128).map((_, code) => {
+  const char = String.fromCharCode(code);
+  return /[\s\-*>#\d.)]/.test(char) ? 1 : /[\p{L}']/u.test(char) ? 2 : 0;
+});
+
+/** The first word of a line as `firstWord` finds it, read by hand on ASCII lines (isMarker runs on every short line). */
+function leadingWord(text: string): string | undefined {
+  let at = 0;
+  while (at < text.length && text.charCodeAt(at) < 128 && ASCII_FIRST_WORD[text.charCodeAt(at)] === 1) at++;
+  let end = at;
+  while (end < text.length && text.charCodeAt(end) < 128 && ASCII_FIRST_WORD[text.charCodeAt(end)] === 2) end++;
+  if (end < text.length && text.charCodeAt(end) >= 128) return firstWord.exec(text)?.[1];
+  return end > at ? text.slice(at, end) : undefined;
+}
 
 function isMarker(text: string, matchers: Matchers): boolean {
-  // A marker is a label: a line that ends a sentence ("Read more about sharing.") is prose.
-  if (text.length > 70 || /(?<!\.)\.\s*$/.test(text)) return false;
+  if (text.length > 70) return false;
+  // A marker is a label: a line that ends a sentence ("Read more about sharing.", not "More...") is prose.
+  const trimmed = text.trimEnd();
+  if (trimmed.endsWith('.') && !trimmed.endsWith('..')) return false;
   // Cheap test first: most short lines do not start with a word any marker starts with.
   if (matchers.markerFirstWords) {
-    const word = firstWord.exec(text)?.[1];
+    const word = leadingWord(text);
     if (!word || !matchers.markerFirstWords.has(word.toLowerCase().replace(quoteChars, "'"))) return false;
   }
   const key = markerKey(text);
@@ -212,7 +257,7 @@ function tagLines(lines: TextLine[], at: number, previous: number | undefined, m
   const text = stripDecoration(lines[at].text);
   const inline = matchers.tagLine.exec(text);
   if (inline && isTagList(inline[1])) return 1;
-  if (previous !== undefined && matchers.tagHeading.has(markerKey(lines[previous].text)) && isTagList(text)) return 2;
+  if (previous !== undefined && isTagList(text) && hasKey(matchers.tagHeading, matchers.longestTagHeading, lines[previous].text)) return 2;
   return 0;
 }
 
@@ -270,7 +315,7 @@ export default defineRule<Options>({
     const matchers = matchersFor(options);
     const lines = context.lines;
     const filled: number[] = [];
-    for (let index = 0; index < lines.length; index++) if (lines[index].text.trim() !== '') filled.push(index);
+    for (let index = 0; index < lines.length; index++) if (/\S/.test(lines[index].text)) filled.push(index);
     if (filled.length === 0) return;
 
     const report = (kind: Kind, messageId: string, first: number, last: number, data: Record<string, string | number>) => {
