@@ -29,20 +29,38 @@ interface Match {
   changed: number;
 }
 
-/** Word-level edit distance, or `limit + 1` as soon as it must exceed `limit`. */
+// Two rows of wordEditDistance, reused.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * Word-level edit distance, or `limit + 1` as soon as it must exceed `limit`. Only the cells within
+ * `limit` of the diagonal are computed (Ukkonen's band): any path leaving the band costs more.
+ */
 export function wordEditDistance(a: ArrayLike<number>, b: ArrayLike<number>, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, at) => at);
+  const over = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return over;
+  if (rowA.length <= b.length + 1) {
+    rowA = new Int32Array(2 * (b.length + 2));
+    rowB = new Int32Array(2 * (b.length + 2));
+  }
+  let previous = rowA;
+  let current = rowB;
+  for (let j = 0; j <= Math.min(b.length, limit + 1); j++) previous[j] = Math.min(j, over);
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    current[from - 1] = from === 1 ? Math.min(i, over) : over;
+    let best = current[from - 1];
+    for (let j = from; j <= to; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (current[j] < best) best = current[j];
+      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost, over);
+      current[j] = value;
+      if (value < best) best = value;
     }
-    if (best > limit) return limit + 1;
-    previous = current;
+    if (to < b.length) current[to + 1] = over;
+    if (best > limit) return over;
+    [previous, current] = [current, previous];
   }
   return previous[b.length];
 }
@@ -62,14 +80,16 @@ const trigramOf = (words: Uint32Array, at: number) => (Math.imul(words[at], 31) 
 /**
  * The trigram keys of the sentences that may be matched with words changed (long enough, not in a
  * list; ignored ones included), in an open-addressing table of typed arrays reused across texts,
- * each marked when it is found in two or more of them. A sentence with no marked trigram has no
- * near match: with at most `maxChangedWords` edits, each spoiling at most three trigrams, two
- * sentences of `nearMinWords` ≥ 3 × maxChangedWords + 3 words share one.
+ * each marked when it is found in two or more of them. Only marked trigrams can lead to an earlier
+ * sentence; and with at most `maxChangedWords` edits, each spoiling at most three trigrams, a near
+ * match keeps all but 3 × maxChangedWords of a sentence's trigrams, all of them marked.
  */
 class TrigramTable {
   private keys = new Int32Array(1024);
   private owners = new Int32Array(1024);
   private shared = new Uint8Array(1024);
+  /** Slot of the trigram starting at each word of the sentences filled in. */
+  private slots = new Int32Array(1024);
   private mask = 1023;
 
   fill(words: Uint32Array, sentences: Sentences, nearOnes: number[]): void {
@@ -85,30 +105,28 @@ class TrigramTable {
       this.keys.fill(0, 0, size);
       this.shared.fill(0, 0, size);
     }
-    this.mask = size - 1;
+    if (this.slots.length < words.length) this.slots = new Int32Array(2 * words.length);
+    const { keys, owners, shared, slots } = this;
+    const mask = size - 1;
     for (const at of nearOnes) {
       const first = sentences.firstWord[at];
       for (let w = first; w + 3 <= first + sentences.wordCount[at]; w++) {
-        const slot = this.slot(trigramOf(words, w));
-        if (this.keys[slot] === 0) {
-          this.keys[slot] = trigramOf(words, w) + 1;
-          this.owners[slot] = at;
-        } else if (this.owners[slot] !== at) this.shared[slot] = 1;
+        const trigram = trigramOf(words, w);
+        let slot = (Math.imul(trigram, 0x9e3779b1) >>> 0) & mask;
+        while (keys[slot] !== 0 && keys[slot] !== trigram + 1) slot = (slot + 1) & mask;
+        if (keys[slot] === 0) {
+          keys[slot] = trigram + 1;
+          owners[slot] = at;
+        } else if (owners[slot] !== at) shared[slot] = 1;
+        slots[w] = slot;
       }
     }
   }
 
-  /** Whether the trigram is in two or more of the sentences. */
-  isShared(trigram: number): boolean {
-    const slot = this.slot(trigram);
-    return this.keys[slot] !== 0 && this.shared[slot] === 1;
-  }
-
-  // The slot holding the trigram, or the empty slot where it goes (linear probing).
-  private slot(trigram: number): number {
-    let slot = Math.imul(trigram, 0x9e3779b1) >>> 0 & this.mask;
-    while (this.keys[slot] !== 0 && this.keys[slot] !== trigram + 1) slot = (slot + 1) & this.mask;
-    return slot;
+  /** The slot of the trigram starting at word `w` (of a sentence filled in) when it is marked, else -1. */
+  sharedAt(w: number): number {
+    const slot = this.slots[w];
+    return this.shared[slot] === 1 ? slot : -1;
   }
 }
 
@@ -140,10 +158,11 @@ export function findRepeats(segmented: Segmented, options: RepeatOptions): Repea
   const byKey = new Map<number, number | number[]>();
   const nearOnes: number[] = [];
   for (let at = 0; at < count; at++) if (nearSized(at)) nearOnes.push(at);
-  // Skipping sentences without a shared trigram is exact only when edits cannot spoil every one (see TrigramTable).
+  // Skipping sentences with too few marked trigrams is exact only when edits cannot spoil them all (see TrigramTable).
   const gated = options.nearMinWords >= 3 * options.maxChangedWords + 3;
-  if (gated && nearOnes.length >= 2) trigramTable.fill(words, sentences, nearOnes);
-  const isShared = (trigram: number) => !gated || (nearOnes.length >= 2 && trigramTable.isShared(trigram));
+  if (nearOnes.length >= 2) trigramTable.fill(words, sentences, nearOnes);
+  const sharedAt = (w: number) => (nearOnes.length >= 2 ? trigramTable.sharedAt(w) : -1);
+  // Earlier sentences by the table slot of each marked trigram they hold.
   const byTrigram = new Map<number, number[]>();
   const matches: (Match | undefined)[] = new Array(count);
   for (let at = 0; at < count; at++) {
@@ -169,15 +188,18 @@ export function findRepeats(segmented: Segmented, options: RepeatOptions): Repea
       }
     }
     const near = nearSized(at);
-    let hasShared = false;
-    if (near) for (let w = first; w + 3 <= first + length && !hasShared; w++) hasShared = isShared(trigramOf(words, w));
+    let sharedTrigrams = 0;
+    if (near) for (let w = first; w + 3 <= first + length; w++) if (sharedAt(w) >= 0) sharedTrigrams++;
+    const mayMatch = !gated || (sharedTrigrams > 0 && sharedTrigrams >= length - 2 - 3 * options.maxChangedWords);
     if (sameFirst !== undefined) {
       matches[at] = { first: sameFirst, changed: 0 };
-    } else if (near && hasShared) {
+    } else if (near && mayMatch) {
       const candidates = aligned !== undefined ? [aligned] : [];
       const sharing = new Map<number, number>();
       for (let w = first; w + 3 <= first + length; w++) {
-        for (const other of byTrigram.get(trigramOf(words, w)) ?? []) sharing.set(other, (sharing.get(other) ?? 0) + 1);
+        const slot = sharedAt(w);
+        if (slot < 0) continue;
+        for (const other of byTrigram.get(slot) ?? []) sharing.set(other, (sharing.get(other) ?? 0) + 1);
       }
       candidates.push(...[...sharing.entries()].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([other]) => other));
       const tried = new Set<number>();
@@ -195,12 +217,12 @@ export function findRepeats(segmented: Segmented, options: RepeatOptions): Repea
     if (same === undefined) byKey.set(key, at);
     else if (typeof same === 'number') byKey.set(key, [same, at]);
     else same.push(at);
-    if (!near || !hasShared) continue;
+    if (sharedTrigrams === 0) continue;
     for (let w = first; w + 3 <= first + length; w++) {
-      const trigram = trigramOf(words, w);
-      if (!isShared(trigram)) continue;
-      const found = byTrigram.get(trigram);
-      if (!found) byTrigram.set(trigram, [at]);
+      const slot = sharedAt(w);
+      if (slot < 0) continue;
+      const found = byTrigram.get(slot);
+      if (!found) byTrigram.set(slot, [at]);
       else if (found[found.length - 1] !== at) found.push(at);
     }
   }
