@@ -5,7 +5,7 @@ import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src
 import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
-import { SentenceFlag, segment, type Segmented } from './duplicate-passage/segment.js';
+import { SentenceFlag, scanWords, segment, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
   abbreviations: string[];
@@ -36,9 +36,28 @@ const monthNames = data.months.map((month) => `${month}|${month.slice(0, 3)}\\.?
 // "March 6", "Mar. 6" and "6 March": a day of a month.
 const datePattern = new RegExp(`\\b(?:(${monthNames})\\s+(\\d{1,2})|(\\d{1,2})\\s+(${monthNames}))\\b`, 'gi');
 
-/** Hashes of the dates (month and day) a text names. */
-export function datesOf(text: string): Uint32Array {
+const wordHash = (word: string) => scanWords(word).hashes[0];
+const monthWords = new Set(data.months.flatMap((month) => [month, month.slice(0, 3)]).map(wordHash));
+const dayWords = new Set(Array.from({ length: 100 }, (_, day) => [String(day), String(day).padStart(2, '0')]).flat().map(wordHash));
+
+/**
+ * Whether the text may name a date: two words in a row, a month (or its first three letters) and a
+ * day number, either way round. The pattern matches only there, unless a word beyond ASCII hides a
+ * month or a day from the word scan (\b is ASCII): then it is run anyway.
+ */
+function mayNameDate(segmented: Segmented): boolean {
+  if (segmented.wide) return true;
+  const { words } = segmented;
+  for (let at = 0; at + 1 < words.length; at++) {
+    if ((monthWords.has(words[at]) && dayWords.has(words[at + 1])) || (dayWords.has(words[at]) && monthWords.has(words[at + 1]))) return true;
+  }
+  return false;
+}
+
+/** Hashes of the dates (month and day) a text names; `segmented` (its segments) rules most texts out without the pattern. */
+export function datesOf(text: string, segmented?: Segmented): Uint32Array {
   const hashes: number[] = [];
+  if (segmented && !mayNameDate(segmented)) return new Uint32Array(0);
   for (const match of text.matchAll(datePattern)) {
     const month = (match[1] ?? match[4]).slice(0, 3).toLowerCase();
     hashes.push(hashSequence([month.charCodeAt(0), month.charCodeAt(1), month.charCodeAt(2), Number(match[2] ?? match[3])]));
@@ -327,7 +346,7 @@ export default defineRule<Options, DocumentData>({
               shingles: sample.fingerprints,
               shingleBits: sample.bits,
               numbers: sampleShingles(shingleSet(segmented.numbers, 1), Infinity).fingerprints,
-              dates: datesOf(text),
+              dates: datesOf(text, segmented),
             }
           : undefined,
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../src/context.js';
-import rule from '../rules/duplicate-passage.js';
+import rule, { datesOf } from '../rules/duplicate-passage.js';
 import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
 import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
@@ -138,6 +138,13 @@ describe('duplicate-passage helpers', () => {
     const text = 'Mr. Smith met U.S. officials on Monday. They talked for an hour.\n';
     const { sentences } = segment(text, splitLines(text), new Set(['mr']));
     expect(Array.from({ length: sentences.count }, (_, at) => text.slice(sentences.start[at], sentences.end[at]))).toEqual(['Mr. Smith met U.S. officials on Monday.', 'They talked for an hour.']);
+  });
+
+  it('finds dates with the pattern only where the words name one', () => {
+    const abbreviations = new Set<string>();
+    const texts = ['Talks resume on March 6 and end 9 Apr. in Rome.', 'Sales rose in March, 6 percent up.', 'The 2016 Mayor met on the 12th.', 'Le 6 marché, on May 7.'];
+    for (const text of texts) expect(datesOf(text, segment(text, splitLines(text), abbreviations))).toEqual(datesOf(text));
+    expect([...texts.map((text) => datesOf(text, segment(text, splitLines(text), abbreviations)).length)]).toEqual([2, 0, 0, 2]);
   });
 
   it('measures word edit distance with a limit', () => {

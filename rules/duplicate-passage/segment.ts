@@ -49,6 +49,8 @@ export interface Segmented {
   numbers: Uint32Array;
   /** How many words hold a letter. */
   letterWords: number;
+  /** Whether a word holds a character beyond ASCII. */
+  wide: boolean;
 }
 
 const listItem = /^\s*(?:[-*•·▪‣●◦]|\d{1,3}[.)])\s+/;
@@ -164,6 +166,8 @@ export interface Words {
   count: number;
   /** Offsets of the sentence terminators and quotation marks (see `Char`), in order. */
   marks: Int32Array;
+  /** Whether a word holds a character beyond ASCII. */
+  wide: boolean;
 }
 
 // Scratch buffers of scanWords, grown as needed: a text's word offsets are dropped once it is segmented.
@@ -189,6 +193,7 @@ export function scanWords(text: string): Words {
   const flags = charFlags;
   let count = 0;
   let markCount = 0;
+  let bits = 0;
   let at = 0;
   const length = text.length;
   while (at < length) {
@@ -210,6 +215,7 @@ export function scanWords(text: string): Words {
       kind = classes[char] || classify(char);
       if (kind === 3) break;
       letters |= kind & 1;
+      bits |= char;
       hash = Math.imul(hash ^ lower[char], 0x01000193);
       at++;
     }
@@ -223,7 +229,14 @@ export function scanWords(text: string): Words {
     lettered[count] = letters;
     count++;
   }
-  return { starts: starts.subarray(0, count), hashes: hashes.slice(0, count), lettered: lettered.subarray(0, count), count, marks: marks.subarray(0, markCount) };
+  return {
+    starts: starts.subarray(0, count),
+    hashes: hashes.slice(0, count),
+    lettered: lettered.subarray(0, count),
+    count,
+    marks: marks.subarray(0, markCount),
+    wide: bits >= 128,
+  };
 }
 
 // Whether a code point is an upper-case letter or a number (\p{Lu} or \p{N}), filled on first sight for the BMP: 1 yes, 2 no.
@@ -381,5 +394,5 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
   // Every word lies in a paragraph, so the numbers are all the words without a letter.
   const numbers = new Uint32Array(numberCount);
   for (let at = 0, found = 0; at < scanned.count; at++) if (!scanned.lettered[at]) numbers[found++] = words[at];
-  return { paragraphs, sentences, words, numbers, letterWords };
+  return { paragraphs, sentences, words, numbers, letterWords, wide: scanned.wide };
 }
