@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
-import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
+import { LshIndex, distinctShingles, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
 import { SentenceFlag, scanWords, segment, type Segmented } from './duplicate-passage/segment.js';
@@ -39,6 +39,9 @@ const datePattern = new RegExp(`\\b(?:(${monthNames})\\s+(\\d{1,2})|(\\d{1,2})\\
 const wordHash = (word: string) => scanWords(word).hashes[0];
 const monthWords = new Set(data.months.flatMap((month) => [month, month.slice(0, 3)]).map(wordHash));
 const dayWords = new Set(Array.from({ length: 100 }, (_, day) => [String(day), String(day).padStart(2, '0')]).flat().map(wordHash));
+// The low 16 bits of both sets' hashes: one typed-array load rules out almost every word before a Set lookup.
+const dateWordBits = new Uint8Array(65536);
+for (const hash of [...monthWords, ...dayWords]) dateWordBits[hash & 0xffff] = 1;
 
 /**
  * Whether the text may name a date: two words in a row, a month (or its first three letters) and a
@@ -49,6 +52,7 @@ function mayNameDate(segmented: Segmented): boolean {
   if (segmented.wide) return true;
   const { words } = segmented;
   for (let at = 0; at + 1 < words.length; at++) {
+    if (!dateWordBits[words[at] & 0xffff] || !dateWordBits[words[at + 1] & 0xffff]) continue;
     if ((monthWords.has(words[at]) && dayWords.has(words[at + 1])) || (dayWords.has(words[at]) && monthWords.has(words[at + 1]))) return true;
   }
   return false;
@@ -331,7 +335,7 @@ export default defineRule<Options, DocumentData>({
     const bodyStart = text.search(/\S/);
     if (bodyStart < 0 || words.length < options.minWords) return;
     const bodyEnd = text.trimEnd().length;
-    const shingles = segmented.letterWords >= options.minDocumentWords ? shingleSet(words, options.shingleSize) : undefined;
+    const shingles = segmented.letterWords >= options.minDocumentWords ? distinctShingles(words, options.shingleSize) : undefined;
     const sample = shingles && sampleShingles(shingles, options.maxShingles);
     return packRecord({
       exact: sequenceKey(words),

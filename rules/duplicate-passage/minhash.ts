@@ -20,26 +20,52 @@ export function hashSequence(values: ArrayLike<number>, from = 0, to = values.le
   return mix32(hash ^ (to - from));
 }
 
-/** Sorted, de-duplicated hashes of the word `size`-grams of a word-hash sequence (the whole text when shorter). */
-export function shingleSet(words: Uint32Array, size: number): Uint32Array {
+// An open-addressing set of the shingles of one text, reused: de-duplicating without sorting them all.
+let seen = new Uint32Array(1024);
+let seenUsed = new Uint8Array(1024);
+
+/**
+ * The distinct hashes of the word `size`-grams of a word-hash sequence (the whole text when shorter),
+ * in no particular order: what a MinHash signature and a mod-2^k sample need.
+ */
+export function distinctShingles(words: Uint32Array, size: number): Uint32Array {
   if (words.length === 0) return new Uint32Array(0);
   const count = Math.max(1, words.length - size + 1);
-  const hashes = new Uint32Array(count);
-  if (size === 3 && words.length >= 3) {
-    // hashSequence(words, at, at + 3), unrolled: the shingles of every document go through here.
-    for (let at = 0; at < count; at++) {
-      let hash = mix32(Math.imul(0x9747b28c ^ words[at], 0x9e3779b1));
+  let slots = 1024;
+  while (slots < 2 * count) slots *= 2;
+  if (slots > seen.length) {
+    seen = new Uint32Array(slots);
+    seenUsed = new Uint8Array(slots);
+  } else seenUsed.fill(0, 0, slots);
+  const mask = slots - 1;
+  const distinct = new Uint32Array(count);
+  let found = 0;
+  for (let at = 0; at < count; at++) {
+    let hash: number;
+    if (size === 3 && words.length >= 3) {
+      // hashSequence(words, at, at + 3), unrolled: the shingles of every document go through here.
+      hash = mix32(Math.imul(0x9747b28c ^ words[at], 0x9e3779b1));
       hash = mix32(Math.imul(hash ^ words[at + 1], 0x9e3779b1) + 1);
       hash = mix32(Math.imul(hash ^ words[at + 2], 0x9e3779b1) + 2);
-      hashes[at] = mix32(hash ^ 3);
-    }
-  } else for (let at = 0; at < count; at++) hashes[at] = hashSequence(words, at, Math.min(words.length, at + size));
-  hashes.sort();
-  return hashes.subarray(0, uniqueSorted(hashes));
+      hash = mix32(hash ^ 3);
+    } else hash = hashSequence(words, at, Math.min(words.length, at + size));
+    let slot = hash & mask;
+    while (seenUsed[slot] && seen[slot] !== hash) slot = (slot + 1) & mask;
+    if (seenUsed[slot]) continue;
+    seenUsed[slot] = 1;
+    seen[slot] = hash;
+    distinct[found++] = hash;
+  }
+  return distinct.subarray(0, found);
+}
+
+/** Sorted, de-duplicated hashes of the word `size`-grams of a word-hash sequence (the whole text when shorter). */
+export function shingleSet(words: Uint32Array, size: number): Uint32Array {
+  return distinctShingles(words, size).sort();
 }
 
 // De-duplicate a sorted array in place; returns the number of distinct values, now first.
-function uniqueSorted(values: Uint32Array | Uint16Array): number {
+function uniqueSorted(values: Uint16Array): number {
   let unique = 0;
   for (let at = 0; at < values.length; at++) if (at === 0 || values[at] !== values[at - 1]) values[unique++] = values[at];
   return unique;
@@ -63,7 +89,7 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Broder's mod-m sample of a sorted shingle set, kept as 16-bit fingerprints: the hashes whose low
+ * Broder's mod-m sample of a set of shingle hashes (in any order), kept as 16-bit fingerprints: the hashes whose low
  * `bits` bits are zero, with `bits` the fewest that leave at most `limit` (0, the whole set, when it
  * is that small already), each cut to its next 16 bits (`hash >>> bits`), sorted and de-duplicated.
  * Two fingerprints of 150 distinct shingles collide about once in 3 documents, which moves a
