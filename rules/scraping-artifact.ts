@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compilePattern, firstChars, loadPatternData, patternDataSchema, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -24,15 +24,28 @@ const data = loadPatternData();
 
 const KIND_MESSAGE: Record<PatternKind, string> = { caption: 'caption', prompt: 'prompt', social: 'socialEmbed', 'bot-wall': 'botWall' };
 
+/** A compiled pattern with the ids of its anchor sets in the document's scan. */
+interface GatedPattern extends CompiledPattern {
+  /** A line the pattern matches holds, for each gate, one of its words or one of its characters. */
+  gates: Gate[];
+}
+
+/** Ids of a set of words in the anchor scan and of a character class (-1: none). */
+interface Gate {
+  words: number;
+  chars: number;
+}
+
 interface Compiled {
   /** Inline patterns by flags: one scan of the text each, a capture group per pattern. */
-  inline: [RegExp, CompiledPattern[]][];
+  inline: [RegExp, GatedPattern[]][];
   /** Line, start and contains patterns by the first letter or digit of a line they can apply to (`''`: any line). */
-  byFirstChar: Map<string, CompiledPattern[]>;
+  byFirstChar: Map<string, GatedPattern[]>;
+  /** One pass over a document finds the lines holding each pattern's anchor words. */
+  anchorScanner: AnchorScanner;
+  charClasses: RegExp[];
   /** Characters beyond which a line is a paragraph no phrase pattern applies to. */
   maxLength: number;
-  /** All contains patterns in one search per flags (V8 keeps a few alternatives native-compiled). */
-  containsGate: RegExp[];
   /** Any boilerplate cue, in one case-insensitive search. */
   cueSearch: RegExp;
   trailerMarkers: Set<string>;
@@ -45,7 +58,7 @@ const compiledByOptions = new WeakMap<Options, Compiled>();
 const FIRST_ALNUM = /[\p{L}\p{N}]/u;
 
 /** Group patterns by the first letter or digit a line must open with; `''` holds those that may open any line. */
-function dispatchByFirstChar(patterns: CompiledPattern[]): Map<string, CompiledPattern[]> {
+function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, GatedPattern[]> {
   const firsts = patterns.map((pattern) => (pattern.scope === 'contains' ? 'any' : firstChars(pattern.match, data.agencies)));
   const keys = new Set<string>(['']);
   for (const first of firsts) if (first !== 'any') for (const char of first) keys.add(char);
@@ -59,18 +72,36 @@ function compile(options: Options): Compiled {
   const disabled = new Set(options.disable);
   const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
   for (const pattern of options.patterns) byId.set(pattern.id, pattern);
-  const patterns = [...byId.values()].filter((p) => !disabled.has(p.id) && !disabled.has(p.kind)).map((p) => compilePattern(p, data.agencies));
+  // A pattern's anchor sets are its gates: the words of each are found by one scan of the document, its
+  // single characters (a digit, a slash) by a character class tried on a line when needed. A set with a
+  // two-letter word is kept only as a pattern's best: scanning for "to" costs more than it saves.
+  const wordSets = new Map<string, number>();
+  const charClasses = new Map<string, number>();
+  const idOf = (ids: Map<string, number>, key: string) => (ids.has(key) ? ids.get(key)! : ids.set(key, ids.size).get(key)!);
+  const patterns = [...byId.values()]
+    .filter((p) => !disabled.has(p.id) && !disabled.has(p.kind))
+    .map((p): GatedPattern => {
+      const compiledPattern = compilePattern(p, data.agencies);
+      const gates = compiledPattern.anchors.flatMap(({ words, digit }, rank): Gate[] => {
+        const long = words.filter((word) => word.length > 1);
+        const chars = words.filter((word) => word.length === 1);
+        if (long.some((word) => word.length < (rank === 0 ? 2 : 3))) return [];
+        const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
+        return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
+      });
+      return { ...compiledPattern, gates };
+    });
   const whole = patterns.filter((p) => p.scope !== 'inline');
   compiled = {
-    inline: ['giu', 'gu'].map((flags): [RegExp, CompiledPattern[]] => {
-      const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
-      return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|') || '(?!)', flags), group];
-    }),
+    inline: ['giu', 'gu']
+      .map((flags): [RegExp, GatedPattern[]] => {
+        const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
+        return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|'), flags), group];
+      })
+      .filter(([, group]) => group.length > 0),
     byFirstChar: dispatchByFirstChar(whole),
-    containsGate: ['iu', 'u']
-      .map((flags) => whole.filter((p) => p.scope === 'contains' && p.regex.flags === flags))
-      .filter((group) => group.length > 0)
-      .map((group) => new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), group[0].regex.flags)),
+    anchorScanner: compileAnchorScanner([...wordSets.keys()].map((key) => JSON.parse(key) as string[])),
+    charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
     maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
@@ -316,6 +347,35 @@ export default defineRule<Options, CorpusData>({
       return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
     };
 
+    // Which anchor sets each line holds (one byte per line and set), and which the document holds.
+    const gates = compiled.anchorScanner.sets;
+    const lineGates = new Uint8Array(lines.length * gates);
+    const documentGates = new Uint8Array(gates);
+    let scanLine = 0;
+    compiled.anchorScanner.scan(text, (end, sets) => {
+      while (scanLine + 1 < lines.length && lines[scanLine + 1].start <= end) scanLine++;
+      for (let at = 0; at < sets.length; at++) {
+        lineGates[scanLine * gates + sets[at]] = 1;
+        documentGates[sets[at]] = 1;
+      }
+    });
+    // Character classes a line holds: 0 not tried yet, 1 no, 2 yes.
+    const classes = compiled.charClasses.length;
+    const lineChars = new Uint8Array(lines.length * classes);
+    const holdsChars = (index: number, id: number) => {
+      const slot = index * classes + id;
+      if (lineChars[slot] === 0) lineChars[slot] = compiled.charClasses[id].test(lines[index].text) ? 2 : 1;
+      return lineChars[slot] === 2;
+    };
+    const inLine = (pattern: GatedPattern, index: number) => {
+      for (const gate of pattern.gates) {
+        if (!((gate.words >= 0 && lineGates[index * gates + gate.words] === 1) || (gate.chars >= 0 && holdsChars(index, gate.chars)))) return false;
+      }
+      return true;
+    };
+    const inDocument = (pattern: GatedPattern) =>
+      pattern.gates.every((gate) => (gate.words >= 0 && documentGates[gate.words] === 1) || (gate.chars >= 0 && compiled.charClasses[gate.chars].test(text)));
+
     // In hard-wrapped text (newswire) a line is a piece of a sentence: line cues would misread it.
     const wrapped = isHardWrapped(lines);
     for (const block of inner) if (on('related-links') && !wrapped) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
@@ -338,12 +398,9 @@ export default defineRule<Options, CorpusData>({
       const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(FIRST_ALNUM.exec(content)?.[0].toLowerCase() ?? '') ?? compiled.byFirstChar.get('')! : [];
       if (candidates.length) {
         const words = wordCount(content);
-        // Contains patterns are searched in the whole line: one combined search decides whether to try them.
-        let holds: boolean | undefined;
-        const tryContains = () => (holds ??= compiled.containsGate.some((gate) => gate.test(content)));
         // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
         const leadIn = /:\s*$/.test(content);
-        const hit = candidates.find((p) => words <= p.wordLimit && !(leadIn && p.kind === 'caption') && (p.scope !== 'contains' || tryContains()) && ((p.regex.lastIndex = 0), p.regex.test(content)));
+        const hit = candidates.find((p) => words <= p.wordLimit && !(leadIn && p.kind === 'caption') && inLine(p, index) && ((p.regex.lastIndex = 0), p.regex.test(content)));
         if (hit) {
           // A link line that opens a run of headlines inside the article takes the run with it.
           let to = index;
@@ -413,6 +470,7 @@ export default defineRule<Options, CorpusData>({
       return !flaggedLine[index] && !owned[index];
     };
     for (const [regex, patterns] of compiled.inline) {
+      if (!patterns.some(inDocument)) continue;
       regex.lastIndex = 0;
       for (const match of text.matchAll(regex)) {
         const start = match.index;
