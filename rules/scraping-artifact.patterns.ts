@@ -1,3 +1,4 @@
+import type { TextLine } from '../src/types.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 
 /** What a phrase pattern finds; each kind has its own message. */
@@ -373,12 +374,12 @@ function foldUnits(): Uint16Array {
   return foldTable;
 }
 
-/** Finds, in one pass over a text, where words of several sets occur (case-insensitively). */
+/** Finds, in one pass over a text, which lines hold a word of each of several sets (case-insensitively). */
 export interface AnchorScanner {
-  /** Set ids by the number of the set of words a word belongs to. */
+  /** How many sets of words (a set's id is its index). */
   sets: number;
-  /** Report, for each occurrence of a word, its end offset and the ids of the sets that hold a word ending there. */
-  scan(text: string, found: (end: number, sets: Int32Array) => void): void;
+  /** Set `lineSets[line * sets + set]` and `documentSets[set]` to 1 for each set with a word in the line, in the text. */
+  mark(text: string, lines: TextLine[], lineSets: Uint8Array, documentSets: Uint8Array): void;
 }
 
 /**
@@ -413,8 +414,10 @@ export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
   for (let code = 0; code < 0x10000; code++) classOfUnit[code] = classOf[fold[code]];
   const width = classes;
   const next = new Int32Array(edges.length * width);
+  if (process.env.SA_DEBUG) console.error("states", edges.length, "width", width);
   const fail = new Int32Array(edges.length);
-  const outputs: (Int32Array | undefined)[] = new Array(edges.length);
+  const outputs: number[][] = new Array(edges.length);
+  outputs[0] = [];
   const queue: number[] = [];
   for (const [unitClass, child] of edges[0]) {
     next[unitClass] = child;
@@ -422,9 +425,7 @@ export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head];
-    const inherited = outputs[fail[state]];
-    const sets = new Set([...own[state], ...(inherited ?? [])]);
-    outputs[state] = sets.size ? Int32Array.from(sets) : undefined;
+    outputs[state] = [...new Set([...own[state], ...outputs[fail[state]]])];
     for (let unitClass = 0; unitClass < width; unitClass++) {
       const child = edges[state].get(unitClass);
       const fallback = next[fail[state] * width + unitClass];
@@ -436,14 +437,25 @@ export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
       }
     }
   }
+  // The sets of words ending in each state, flat: state s has outputSets[outputStart[s]..outputStart[s + 1]).
+  const outputStart = new Int32Array(edges.length + 1);
+  outputs.forEach((found, state) => (outputStart[state + 1] = outputStart[state] + found.length));
+  const outputSets = Int32Array.from(outputs.flat());
+  const sets = wordSets.length;
   return {
-    sets: wordSets.length,
-    scan(text, found) {
+    sets,
+    mark(text, lines, lineSets, documentSets) {
       let state = 0;
+      let line = 0;
+      let nextLineStart = lines.length > 1 ? lines[1].start : Infinity;
       for (let at = 0; at < text.length; at++) {
         state = next[state * width + classOfUnit[text.charCodeAt(at)]];
-        const sets = outputs[state];
-        if (sets !== undefined) found(at, sets);
+        if (outputStart[state] === outputStart[state + 1]) continue;
+        while (at >= nextLineStart) nextLineStart = ++line + 1 < lines.length ? lines[line + 1].start : Infinity;
+        for (let output = outputStart[state]; output < outputStart[state + 1]; output++) {
+          lineSets[line * sets + outputSets[output]] = 1;
+          documentSets[outputSets[output]] = 1;
+        }
       }
     },
   };
