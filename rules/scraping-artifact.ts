@@ -90,8 +90,8 @@ function compile(options: Options): Compiled {
   const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
   for (const pattern of options.patterns) byId.set(pattern.id, pattern);
   // A pattern's anchor sets are its gates: the words of each are found by one scan of the document, its
-  // single characters (a digit, a slash) by a character class tried on a line when needed. A set with a
-  // two-letter word is kept only as a pattern's best: scanning for "to" costs more than it saves.
+  // single characters (a digit, a slash) by a character class tried on a line when needed. A set after the
+  // best with a word under four letters is dropped: scanning for "the" costs more than it saves.
   const wordSets = new Map<string, number>();
   const charClasses = new Map<string, number>();
   const idOf = (ids: Map<string, number>, key: string) => (ids.has(key) ? ids.get(key)! : ids.set(key, ids.size).get(key)!);
@@ -102,7 +102,7 @@ function compile(options: Options): Compiled {
       const gates = compiledPattern.anchors.flatMap(({ words, digit }, rank): Gate[] => {
         const long = words.filter((word) => word.length > 1);
         const chars = words.filter((word) => word.length === 1);
-        if (long.some((word) => word.length < (rank === 0 ? 2 : 3))) return [];
+        if (rank > 0 && long.some((word) => word.length < 4)) return [];
         const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
         return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
       });
