@@ -414,7 +414,6 @@ export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
   for (let code = 0; code < 0x10000; code++) classOfUnit[code] = classOf[fold[code]];
   const width = classes;
   const next = new Int32Array(edges.length * width);
-  if (process.env.SA_DEBUG) console.error("states", edges.length, "width", width);
   const fail = new Int32Array(edges.length);
   const outputs: number[][] = new Array(edges.length);
   outputs[0] = [];

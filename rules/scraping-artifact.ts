@@ -43,6 +43,7 @@ interface Compiled {
   byFirstChar: Map<string, GatedPattern[]>;
   /** One pass over a document finds the lines holding each pattern's anchor words. */
   anchorScanner: AnchorScanner;
+  /** The single characters of anchor sets, a class each, tried on a line when a pattern needs one. */
   charClasses: RegExp[];
   /** Characters beyond which a line is a paragraph no phrase pattern applies to. */
   maxLength: number;
@@ -109,6 +110,7 @@ function compile(options: Options): Compiled {
       return { ...compiledPattern, gates };
     });
   const whole = patterns.filter((p) => p.scope !== 'inline');
+  const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
   compiled = {
     inline: ['giu', 'gu']
       .map((flags): [RegExp, GatedPattern[]] => {
@@ -121,8 +123,8 @@ function compile(options: Options): Compiled {
     cueWords: wordSets.size,
     charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
-    maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
-    maxWords: Math.max(0, ...whole.map((p) => p.wordLimit)),
+    maxLength: maxWords * 12,
+    maxWords,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
     markerInitials: markerInitials([...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map(markerKey)),
