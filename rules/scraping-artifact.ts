@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compilePattern, firstChars, loadPatternData, patternDataSchema, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -24,19 +24,39 @@ const data = loadPatternData();
 
 const KIND_MESSAGE: Record<PatternKind, string> = { caption: 'caption', prompt: 'prompt', social: 'socialEmbed', 'bot-wall': 'botWall' };
 
+/** A compiled pattern with the ids of its anchor sets in the document's scan. */
+interface GatedPattern extends CompiledPattern {
+  /** A line the pattern matches holds, for each gate, one of its words or one of its characters. */
+  gates: Gate[];
+}
+
+/** Ids of a set of words in the anchor scan and of a character class (-1: none). */
+interface Gate {
+  words: number;
+  chars: number;
+}
+
 interface Compiled {
   /** Inline patterns by flags: one scan of the text each, a capture group per pattern. */
-  inline: [RegExp, CompiledPattern[]][];
+  inline: [RegExp, GatedPattern[]][];
   /** Line, start and contains patterns by the first letter or digit of a line they can apply to (`''`: any line). */
-  byFirstChar: Map<string, CompiledPattern[]>;
+  byFirstChar: Map<string, GatedPattern[]>;
+  /** One pass over a document finds the lines holding each pattern's anchor words. */
+  anchorScanner: AnchorScanner;
+  /** The single characters of anchor sets, a class each, tried on a line when a pattern needs one. */
+  charClasses: RegExp[];
   /** Characters beyond which a line is a paragraph no phrase pattern applies to. */
   maxLength: number;
-  /** All contains patterns in one search per flags (V8 keeps a few alternatives native-compiled). */
-  containsGate: RegExp[];
+  /** The largest word limit of a phrase pattern. */
+  maxWords: number;
   /** Any boilerplate cue, in one case-insensitive search. */
   cueSearch: RegExp;
+  /** The id of the boilerplate cues' set of words in the anchor scan. */
+  cueWords: number;
   trailerMarkers: Set<string>;
   linkBlockMarkers: Set<string>;
+  /** The first characters of the marker keys (none when a marker's key is empty). */
+  markerInitials: Set<string> | undefined;
   htmlTag: RegExp;
   disabled: Set<string>;
 }
@@ -44,8 +64,19 @@ interface Compiled {
 const compiledByOptions = new WeakMap<Options, Compiled>();
 const FIRST_ALNUM = /[\p{L}\p{N}]/u;
 
+/** The first letter or digit of a line, lower-cased (`''`: none); ASCII is read unit by unit, the rest by a regex. */
+function firstAlnum(text: string): string {
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if ((code >= 48 && code <= 57) || (code >= 97 && code <= 122)) return text[at];
+    if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+    if (code >= 128) return FIRST_ALNUM.exec(text.slice(at))?.[0].toLowerCase() ?? '';
+  }
+  return '';
+}
+
 /** Group patterns by the first letter or digit a line must open with; `''` holds those that may open any line. */
-function dispatchByFirstChar(patterns: CompiledPattern[]): Map<string, CompiledPattern[]> {
+function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, GatedPattern[]> {
   const firsts = patterns.map((pattern) => (pattern.scope === 'contains' ? 'any' : firstChars(pattern.match, data.agencies)));
   const keys = new Set<string>(['']);
   for (const first of firsts) if (first !== 'any') for (const char of first) keys.add(char);
@@ -59,22 +90,44 @@ function compile(options: Options): Compiled {
   const disabled = new Set(options.disable);
   const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
   for (const pattern of options.patterns) byId.set(pattern.id, pattern);
-  const patterns = [...byId.values()].filter((p) => !disabled.has(p.id) && !disabled.has(p.kind)).map((p) => compilePattern(p, data.agencies));
+  // A pattern's anchor sets are its gates: the words of each are found by one scan of the document, its
+  // single characters (a digit, a slash) by a character class tried on a line when needed. A set after the
+  // best with a word under four letters is dropped: scanning for "the" costs more than it saves.
+  const wordSets = new Map<string, number>();
+  const charClasses = new Map<string, number>();
+  const idOf = (ids: Map<string, number>, key: string) => (ids.has(key) ? ids.get(key)! : ids.set(key, ids.size).get(key)!);
+  const patterns = [...byId.values()]
+    .filter((p) => !disabled.has(p.id) && !disabled.has(p.kind))
+    .map((p): GatedPattern => {
+      const compiledPattern = compilePattern(p, data.agencies);
+      const gates = compiledPattern.anchors.flatMap(({ words, digit }, rank): Gate[] => {
+        const long = words.filter((word) => word.length > 1);
+        const chars = words.filter((word) => word.length === 1);
+        if (rank > 0 && long.some((word) => word.length < 4)) return [];
+        const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
+        return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
+      });
+      return { ...compiledPattern, gates };
+    });
   const whole = patterns.filter((p) => p.scope !== 'inline');
+  const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
   compiled = {
-    inline: ['giu', 'gu'].map((flags): [RegExp, CompiledPattern[]] => {
-      const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
-      return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|') || '(?!)', flags), group];
-    }),
+    inline: ['giu', 'gu']
+      .map((flags): [RegExp, GatedPattern[]] => {
+        const group = patterns.filter((p) => p.scope === 'inline' && p.regex.flags === flags);
+        return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|'), flags), group];
+      })
+      .filter(([, group]) => group.length > 0),
     byFirstChar: dispatchByFirstChar(whole),
-    containsGate: ['iu', 'u']
-      .map((flags) => whole.filter((p) => p.scope === 'contains' && p.regex.flags === flags))
-      .filter((group) => group.length > 0)
-      .map((group) => new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), group[0].regex.flags)),
+    anchorScanner: compileAnchorScanner([...[...wordSets.keys()].map((key) => JSON.parse(key) as string[]), data.boilerplateCues]),
+    cueWords: wordSets.size,
+    charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
-    maxLength: Math.max(0, ...whole.map((p) => p.wordLimit)) * 12,
+    maxLength: maxWords * 12,
+    maxWords,
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
+    markerInitials: markerInitials([...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map(markerKey)),
     // Lower-case names with attribute-like content only: newswire "<DD>" tickers and "<Strong Point Inc>"
     // company tags are not markup.
     htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s+[a-z_:][\\w:.-]*(?:\\s*=\\s*(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"'<>]+))?){0,20}\\s*/?>`, 'g'),
@@ -85,11 +138,35 @@ function compile(options: Options): Compiled {
 }
 
 const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
-/** Whitespace-separated tokens: a cheap word count for length limits (a regex match per line costs far more). */
-function wordCount(text: string): number {
+const markerInitials = (keys: string[]) => (keys.includes('') ? undefined : new Set(keys.map((key) => key[0])));
+
+/** The first character of a line's marker key when it has one: its first character after white space, lower-cased. */
+function markerInitial(line: string): string {
+  let first = 0;
+  while (first < line.length && isSpaceUnit(line.charCodeAt(first))) first++;
+  const code = line.charCodeAt(first);
+  if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+  if (code < 128) return line[first] ?? '';
+  return line.slice(first, first + 2).toLowerCase().replace(/[\u2018\u2019]/g, "'")[0] ?? '';
+}
+/** The code units `\s` matches. */
+const isSpaceUnit = (code: number) =>
+  code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || (code >= 0x1680 && (code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff));
+
+/** Whether a text is only white space (as `text.trim() === ''`, without the copy). */
+function isBlank(text: string): boolean {
+  for (let at = 0; at < text.length; at++) if (!isSpaceUnit(text.charCodeAt(at))) return false;
+  return true;
+}
+
+/**
+ * Whitespace-separated tokens, counted up to `cap` (a limit test needs no more): a cheap word count for
+ * length limits (a regex match per line costs far more).
+ */
+function wordCount(text: string, cap = Infinity): number {
   let count = 0;
   let inToken = false;
-  for (let at = 0; at < text.length; at++) {
+  for (let at = 0; at < text.length && count < cap; at++) {
     const code = text.charCodeAt(at);
     const space = code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
     if (!space && !inToken) count++;
@@ -98,7 +175,7 @@ function wordCount(text: string): number {
   return count;
 }
 /** A line that reads as a sentence of prose: enough words, ending like a sentence. */
-const isProse = (text: string, minWords = 8) => wordCount(text) >= minWords && /[.!?…]["'\u201d\u2019)\]]*$/u.test(text.trim());
+const isProse = (text: string, minWords = 8) => wordCount(text, minWords) >= minWords && /[.!?…]["'\u201d\u2019)\]]*$/u.test(text.trim());
 const clip = (text: string, max = 60) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -188,10 +265,16 @@ export function isNamesLine(text: string): boolean {
 
 /** A headline shouted in capitals ("STAR QUITS SHOW AFTER ROW"), as promoted links between paragraphs are set. */
 export function isShoutedHeadline(text: string): boolean {
-  // Cheap first: the opening letters are capitals.
+  // Cheap first: the opening letters are capitals (an ASCII lower-case letter among them settles it without a regex).
+  for (let at = 0, seen = 0; at < text.length && seen < 12; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 128) break;
+    if (code >= 97 && code <= 122) return false;
+    if (seen > 0 || !isSpaceUnit(code)) seen++;
+  }
   if (!/^[^\p{Ll}]{12}/u.test(text.trimStart())) return false;
   const letters = text.replace(/[^\p{L}]/gu, '');
-  const words = wordCount(text);
+  const words = wordCount(text, 26);
   // An exclamation or more than one sentence is someone shouting in a quote, not a headline.
   if (/!\s*$|[.!?]\s+\S/u.test(text.trim())) return false;
   // Short ones are subheadings ("HOW TO CHOOSE A TENT"); a promoted headline is long or quotes someone.
@@ -206,11 +289,25 @@ interface Found extends Descriptor {
 }
 
 // Hand-written 53-bit FNV-style hash: a node:crypto digest per line would cost more than the whole scan.
-function fnv(text: string): number {
+// With `collapseSpaces` it hashes `text.replace(/\s+/g, ' ').trim()` without building that copy of a document.
+function fnv(text: string, collapseSpaces = false): number {
   let low = 0x811c9dc5;
   let high = 0x01000193;
+  let started = false;
+  let spaceBefore = false;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+    let code = text.charCodeAt(i);
+    if (collapseSpaces && (code <= 32 || code >= 0x85) && isSpaceUnit(code)) {
+      spaceBefore = started;
+      continue;
+    }
+    if (spaceBefore) {
+      // The space that stands for the run is hashed, then this unit.
+      code = 32;
+      i--;
+    }
+    spaceBefore = false;
+    started = true;
     low = Math.imul(low ^ code, 0x01000193) >>> 0;
     high = Math.imul(high ^ code, 0x5bd1e995) >>> 0;
   }
@@ -221,12 +318,13 @@ const boilerplateKey = (text: string) =>
   text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
 
 /** Whether a line that recurs across documents would be page furniture rather than a sentence or heading. */
-function isBoilerplateCandidate(text: string, cues: RegExp): boolean {
+function isBoilerplateCandidate(text: string, cues: RegExp, mayHoldCue: boolean): boolean {
   const trimmed = text.trim();
-  const words = wordCount(trimmed);
-  if (words === 0 || words > 40 || trimmed.length > 400) return false;
+  if (trimmed.length > 400) return false;
+  const words = wordCount(trimmed, 41);
+  if (words === 0 || words > 40) return false;
   if (/:$/.test(trimmed) || /^["'\u201c\u2018«(]/u.test(trimmed)) return false;
-  if (cues.test(trimmed)) return true;
+  if (mayHoldCue && cues.test(trimmed)) return true;
   // Quoted titles (a list of nominees or films) recur in articles on the same subject.
   if (/["\u201c\u201d\u2018\u2019«»]/u.test(trimmed)) return false;
   if (isProse(trimmed, 6)) return false;
@@ -277,7 +375,7 @@ export default defineRule<Options, CorpusData>({
     const lines = context.lines;
     const found: Found[] = [];
     const flaggedLine = new Uint8Array(lines.length);
-    const { owned, inner } = markerBlocks(lines, compiled.trailerMarkers, compiled.linkBlockMarkers);
+    const { owned, inner } = markerBlocks(lines, compiled);
     const on = (kind: string) => !compiled.disabled.has(kind);
     /** Report lines `from`..`to` (inclusive) as one leftover; the fix removes them with their line breaks. */
     const reportLines = (from: number, to: number, messageId: string, kind: string) => {
@@ -290,7 +388,7 @@ export default defineRule<Options, CorpusData>({
       found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: from });
       for (let index = from; index <= to; index++) flaggedLine[index] = 1;
     };
-    const blank = (index: number) => lines[index].text.trim() === '';
+    const blank = (index: number) => isBlank(lines[index].text);
     const nextNonBlank = (index: number, step: 1 | -1) => {
       let at = index + step;
       while (at >= 0 && at < lines.length && blank(at)) at += step;
@@ -312,12 +410,37 @@ export default defineRule<Options, CorpusData>({
       return before >= 0 && (flaggedLine[before] === 1 || isProse(lines[before].text)) && (after < 0 || isProse(lines[after].text));
     };
     const headlineLike = (index: number) => {
-      const words = wordCount(lines[index].text);
+      const words = wordCount(lines[index].text, 17);
       return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
     };
 
+    // Which anchor sets each line holds (one byte per line and set), and which the document holds.
+    const gates = compiled.anchorScanner.sets;
+    const lineGates = new Uint8Array(lines.length * gates);
+    const documentGates = new Uint8Array(gates);
+    compiled.anchorScanner.mark(text, lines, lineGates, documentGates);
+    // Character classes a line holds: 0 not tried yet, 1 no, 2 yes.
+    const classes = compiled.charClasses.length;
+    const lineChars = new Uint8Array(lines.length * classes);
+    const holdsChars = (index: number, id: number) => {
+      const slot = index * classes + id;
+      if (lineChars[slot] === 0) lineChars[slot] = compiled.charClasses[id].test(lines[index].text) ? 2 : 1;
+      return lineChars[slot] === 2;
+    };
+    const inLine = (pattern: GatedPattern, index: number) => {
+      for (let at = 0; at < pattern.gates.length; at++) {
+        const gate = pattern.gates[at];
+        if (!((gate.words >= 0 && lineGates[index * gates + gate.words] === 1) || (gate.chars >= 0 && holdsChars(index, gate.chars)))) return false;
+      }
+      return true;
+    };
+    const inDocument = (pattern: GatedPattern) =>
+      pattern.gates.every((gate) => (gate.words >= 0 && documentGates[gate.words] === 1) || (gate.chars >= 0 && compiled.charClasses[gate.chars].test(text)));
+
     // In hard-wrapped text (newswire) a line is a piece of a sentence: line cues would misread it.
     const wrapped = isHardWrapped(lines);
+    // A signature holds "(@handle)".
+    const tweets = on('social') && on('tweet-signature') && text.includes('(@');
     for (const block of inner) if (on('related-links') && !wrapped) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
     for (let index = 0; index < (wrapped ? 0 : lines.length); index++) {
       const line = lines[index];
@@ -325,8 +448,8 @@ export default defineRule<Options, CorpusData>({
       if (owned[index] || flaggedLine[index] || blank(index)) continue;
       // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
       // A link or a timestamp never continues a sentence.
-      if (index > 0 && wordCount(content) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
-      if (on('social') && on('tweet-signature') && TWEET_SIGNATURE.test(content)) {
+      if (index > 0 && wordCount(content, 4) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
+      if (tweets && TWEET_SIGNATURE.test(content)) {
         // The signature line of an embedded post takes the post's text line just above it.
         const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
         const above = index - 1;
@@ -335,15 +458,20 @@ export default defineRule<Options, CorpusData>({
         continue;
       }
       // No phrase pattern applies to a paragraph longer than any pattern's word limit.
-      const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(FIRST_ALNUM.exec(content)?.[0].toLowerCase() ?? '') ?? compiled.byFirstChar.get('')! : [];
+      const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(firstAlnum(content)) ?? compiled.byFirstChar.get('')! : [];
       if (candidates.length) {
-        const words = wordCount(content);
-        // Contains patterns are searched in the whole line: one combined search decides whether to try them.
-        let holds: boolean | undefined;
-        const tryContains = () => (holds ??= compiled.containsGate.some((gate) => gate.test(content)));
+        const words = wordCount(content, compiled.maxWords + 1);
         // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
-        const leadIn = /:\s*$/.test(content);
-        const hit = candidates.find((p) => words <= p.wordLimit && !(leadIn && p.kind === 'caption') && (p.scope !== 'contains' || tryContains()) && ((p.regex.lastIndex = 0), p.regex.test(content)));
+        let leadIn: boolean | undefined;
+        let hit: GatedPattern | undefined;
+        for (const pattern of candidates) {
+          if (words > pattern.wordLimit || !inLine(pattern, index) || (pattern.kind === 'caption' && (leadIn ??= /:\s*$/.test(content)))) continue;
+          pattern.regex.lastIndex = 0;
+          if (pattern.regex.test(content)) {
+            hit = pattern;
+            break;
+          }
+        }
         if (hit) {
           // A link line that opens a run of headlines inside the article takes the run with it.
           let to = index;
@@ -413,6 +541,7 @@ export default defineRule<Options, CorpusData>({
       return !flaggedLine[index] && !owned[index];
     };
     for (const [regex, patterns] of compiled.inline) {
+      if (!patterns.some(inDocument)) continue;
       regex.lastIndex = 0;
       for (const match of text.matchAll(regex)) {
         const start = match.index;
@@ -473,14 +602,14 @@ export default defineRule<Options, CorpusData>({
     if (!on('learned-boilerplate') || wrapped) return;
     const candidates: [number, number, number][] = [];
     lines.forEach((line, index) => {
-      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch)) return;
+      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch, lineGates[index * gates + compiled.cueWords] === 1)) return;
       // A line cut mid-sentence (it goes on in lower case, or ends on a lower-case word before more text) is a wrapped fragment.
       const next = lines[index + 1]?.text ?? '';
       if (/^\s*\p{Ll}/u.test(next) || (next.trim() !== '' && /[\p{Ll},]$/u.test(line.text.trim()))) return;
       const key = boilerplateKey(line.text);
       if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
     });
-    return { fingerprint: fnv(text.replace(/\s+/g, ' ').trim()), lines: candidates };
+    return { fingerprint: fnv(text, true), lines: candidates };
   },
   complete(corpus) {
     // Count distinct documents (by fingerprint, so exact duplicates count once) per line hash.
@@ -514,13 +643,13 @@ export default defineRule<Options, CorpusData>({
  * runs to the end of the document: those are owned (left alone). Any other block inside an article, and
  * the blocks of markers it does not know ("More:", "Filed under:"), are related-links leftovers reported here.
  */
-function markerBlocks(lines: TextLine[], trailerMarkers: Set<string>, linkMarkers: Set<string>): { owned: Uint8Array; inner: { from: number; to: number }[] } {
+function markerBlocks(lines: TextLine[], { trailerMarkers, linkBlockMarkers, markerInitials }: Compiled): { owned: Uint8Array; inner: { from: number; to: number }[] } {
   const owned = new Uint8Array(lines.length);
   const inner: { from: number; to: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (lines[index].text.length > 60) continue;
+    if (lines[index].text.length > 60 || (markerInitials && !markerInitials.has(markerInitial(lines[index].text)))) continue;
     const key = markerKey(lines[index].text);
-    const linkBlock = linkMarkers.has(key);
+    const linkBlock = linkBlockMarkers.has(key);
     if (!linkBlock && !trailerMarkers.has(key)) continue;
     let to = index;
     let headlines = 0;
@@ -529,7 +658,7 @@ function markerBlocks(lines: TextLine[], trailerMarkers: Set<string>, linkMarker
       const trimmed = lines[at].text.trim();
       if (trimmed === '') continue;
       if (isProse(trimmed, 15)) break;
-      if (wordCount(trimmed) >= 3) headlines++;
+      if (wordCount(trimmed, 3) >= 3) headlines++;
       to = at;
     }
     if (at >= lines.length || (!linkBlock && headlines >= 2)) owned.fill(1, index, to + 1);

@@ -5,7 +5,8 @@ import { createAjv } from '../src/schema.js';
 import { readPackageJson } from '../src/schema.js';
 import scrapingArtifact, { isNamesLine, isShoutedHeadline } from '../rules/scraping-artifact.js';
 import { findEntities, findInvisible, findMojibake } from '../rules/scraping-artifact.encoding.js';
-import { compilePattern, firstChars, loadPatternData, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, loadPatternData, patternAnchors, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
+import { splitLines } from '../src/context.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
 const prose = 'The council approved the budget on Tuesday after a long debate about road repairs and school funding.';
@@ -102,6 +103,21 @@ describe('scraping-artifact', () => {
     expect(replaced.messages.map((m) => m.messageId)).toEqual(['spaceBeforePunctuation']);
   });
 
+  it('gates a config pattern by its anchor words, and tries one without any on every line', async () => {
+    const text = `${prose}\n\nEXCLUSIVE OFFER for readers\n\nAnn Lee | Bo Park | Cy Dunn\n\n${more}`;
+    const [result] = await lintWithRule(scrapingArtifact, text, {
+      patterns: [
+        { id: 'offer', kind: 'prompt', scope: 'line', match: 'exclusive offer {words}' },
+        // Names and separators only: no word to look for, so every line is tried.
+        { id: 'names-bar', kind: 'caption', scope: 'line', match: '{name} [|] {name}( [|] {name})*' },
+      ],
+    });
+    expect(result.messages.map((m) => [m.messageId, text.slice(m.start, m.end)])).toEqual([
+      ['prompt', 'EXCLUSIVE OFFER for readers'],
+      ['caption', 'Ann Lee | Bo Park | Cy Dunn'],
+    ]);
+  });
+
   it('rejects invalid options with their key path', () => {
     expect(() => resolveConfig({ rules: { 'scraping-artifact': ['warn', { patterns: [{ id: 'x', kind: 'nonsense', scope: 'line', match: 'ab' }] }] } })).toThrow(ConfigError);
     expect(() => resolveConfig({ rules: { 'scraping-artifact': ['warn', { minDocuments: 1 }] } })).toThrow(/minDocuments/);
@@ -166,6 +182,32 @@ describe('scraping-artifact patterns', () => {
     expect(firstChars('{words} newsletter')).toBe('any');
     // A lookahead matches no character: the letter after it still decides.
     expect(firstChars('(?!https?:)podcast ?: {url}')).toEqual(new Set(['p']));
+  });
+
+  it('derives the words every match of a pattern holds', () => {
+    const words = (source: string, agencies: string[] = []) => patternAnchors(source, agencies).map((set) => [...set.words, ...(set.digit ? ['\\d'] : [])]);
+    expect(words('listen to (this|the) article( {n} min)?')).toEqual([['article'], ['listen'], ['this', 'the'], ['to']].slice(0, 3));
+    // Optional parts and negative lookarounds require nothing; a positive lookahead's text is in the line.
+    expect(words('(?!by)foo( barbaz)?')).toEqual([['foo']]);
+    expect(words('(?=[^\\n]*\\d{4})on {month}')[0]).toEqual(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+    expect(words('{name} ?/ ?{agency}', ['Reuters', 'AP Photo'])).toEqual([['Reuters', 'Photo'], ['/']]);
+    expect(words('pic\\.twitter\\.com/[a-z]+')).toEqual([['pic.twitter.com/']]);
+    // An alternative with no word of its own leaves the whole pattern without anchors.
+    expect(words('(sign up|{words})')).toEqual([]);
+    expect(words('{name}')).toEqual([]);
+  });
+
+  it('finds the lines holding anchor words in one pass, folding case as a case-insensitive regex does', () => {
+    const scanner = compileAnchorScanner([['share', 'photo'], ['oto'], ['k9']]);
+    const text = 'No match here\nPHOTO by Ann\n\u017fhare this\nline \u212a9 and Photos';
+    const lines = splitLines(text);
+    const lineSets = new Uint8Array(lines.length * scanner.sets);
+    const documentSets = new Uint8Array(scanner.sets);
+    scanner.mark(text, lines, lineSets, documentSets);
+    expect([...lineSets]).toEqual([0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1]);
+    expect([...documentSets]).toEqual([1, 1, 1]);
+    // "ſhare" is "share" and the Kelvin sign "k" to the `iu` flags: the scan may not miss them.
+    expect(/share/iu.test('\u017fhare') && /k9/iu.test('\u212a9')).toBe(true);
   });
 
   it('reads a dateline with a year or a clock time, not a fixture date', () => {
