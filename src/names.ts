@@ -166,9 +166,11 @@ function mixedScriptWord(word: string, start: number, homoglyphs: Record<string,
   return { start, end: start + word.length, text: word, latin, letters: [...new Set(letters)] };
 }
 
+const plainAscii = /^[A-Za-z]+$/;
+
 /** Lower-case ASCII spelling of a name: look-alike letters mapped, diacritics dropped. */
 export function foldName(name: string, homoglyphs: Record<string, string>): string {
-  if (/^[A-Za-z]+$/.test(name)) return name.toLowerCase();
+  if (plainAscii.test(name)) return name.toLowerCase();
   let mapped = '';
   for (const char of name) mapped += homoglyphs[char] ?? char;
   return anyAscii(mapped).toLowerCase().replace(/[^a-z]/g, '');
@@ -194,6 +196,22 @@ export function memoize(compute: (value: string) => string, limit = 200_000): (v
     }
     return result;
   };
+}
+
+/** `foldName` memoised for names with other than ASCII letters: a plain name folds faster than a lookup finds it. */
+export function memoizedFold(homoglyphs: Record<string, string>): (name: string) => string {
+  const foldOther = memoize((name) => foldName(name, homoglyphs));
+  return (name) => (plainAscii.test(name) ? name.toLowerCase() : foldOther(name));
+}
+
+/**
+ * A 30-bit hash of `text` (with the character at `skip` left out), seeded per kind of key: equal keys hash alike,
+ * so keys whose hash no other key shares need never be built as strings.
+ */
+export function keyHash(seed: number, text: string, skip = -1): number {
+  let hash = seed;
+  for (let at = 0; at < text.length; at++) if (at !== skip) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
+  return hash & 0x3fffffff;
 }
 
 /** Compiled transliteration rewrites: `[pattern, replacement]` applied in order. */
