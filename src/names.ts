@@ -81,6 +81,7 @@ function scriptOf(letter: string): string {
   return 'other';
 }
 
+const isApostrophe = (code: number): boolean => code === 39 || code === 8217;
 const isAsciiLetter = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
 
 /** Scan a text for capitalised words (possessive `'s` left out) and mixed-script words. */
@@ -95,7 +96,10 @@ export function scanNames(text: string, homoglyphs: Record<string, string>): Nam
       if (mixed) mixedScript.push(mixed);
     }
   }
-  let last: { form: string; end: number; occurrence: NameOccurrence } | undefined;
+  // The capitalised word before, when it may be a given name: its form, end and occurrence.
+  let lastForm: string | undefined;
+  let lastEnd = 0;
+  let lastOccurrence: NameOccurrence | undefined;
   const ascii = !nonAsciiLetter.test(text);
   const scan = ascii ? asciiCapitalisedPattern : upperCandidate;
   scan.lastIndex = 0;
@@ -118,7 +122,7 @@ export function scanNames(text: string, homoglyphs: Record<string, string>): Nam
       scan.lastIndex = start + match[0].length;
     }
     let word = match[0];
-    const owner = possessive.test(word) && word.length > 3;
+    const owner = word.length > 3 && word.charCodeAt(word.length - 1) === 115 && isApostrophe(word.charCodeAt(word.length - 2));
     if (owner) word = word.slice(0, -2);
     const end = start + word.length;
     // Handles, hashtags and URL parts (@JTimberlake, #PulangMengundi, SarahO_Connell) are not prose names.
@@ -126,20 +130,22 @@ export function scanNames(text: string, homoglyphs: Record<string, string>): Nam
     const second = word.charCodeAt(1);
     const lowerSecond = second >= 97 && second <= 122;
     if (word.length < 2 || (!lowerSecond && !hasLower.test(word)) || isHandleMark(before)) {
-      last = undefined;
+      lastForm = lastOccurrence = undefined;
       continue;
     }
     const occurrence: NameOccurrence = { start, end, sentenceStart: startsSentence(text, start) };
-    if (last && start - last.end === 1 && (text.charCodeAt(last.end) === 32 || text.charCodeAt(last.end) === 160)) {
-      occurrence.previous = last.form;
-      if (last.occurrence.sentenceStart) occurrence.previousStartsSentence = true;
-      last.occurrence.next = word;
+    if (lastForm !== undefined && lastOccurrence && start - lastEnd === 1 && (text.charCodeAt(lastEnd) === 32 || text.charCodeAt(lastEnd) === 160)) {
+      occurrence.previous = lastForm;
+      if (lastOccurrence.sentenceStart) occurrence.previousStartsSentence = true;
+      lastOccurrence.next = word;
     }
     let list = forms.get(word);
     if (!list) forms.set(word, (list = []));
     list.push(occurrence);
     // "Ukraine's Chief": a possessive is not the given name of the word after it.
-    last = owner ? undefined : { form: word, end, occurrence };
+    lastForm = owner ? undefined : word;
+    lastEnd = end;
+    lastOccurrence = occurrence;
   }
   return { forms, mixedScript };
 }
@@ -184,9 +190,9 @@ export function detachedCopy(value: string): string {
   return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
 }
 
-/** A memo of a string function, emptied when it grows past `limit` entries (names repeat across a corpus). */
-export function memoize(compute: (value: string) => string, limit = 200_000): (value: string) => string {
-  const cache = new Map<string, string>();
+/** A memo of a function of a string, emptied when it grows past `limit` entries (names repeat across a corpus). */
+export function memoize<T>(compute: (value: string) => T, limit = 200_000): (value: string) => T {
+  const cache = new Map<string, T>();
   return (value) => {
     let result = cache.get(value);
     if (result === undefined) {
