@@ -1,6 +1,5 @@
 import { Chrono, en, type ParsingComponents, type ParsingResult, type Refiner } from 'chrono-node';
 import { defineRule } from '../src/rule.js';
-import { memoize } from '../src/names.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 
 /** The word lists of the rule (rules/implausible-date.data.json). */
@@ -203,6 +202,7 @@ function componentsOf(components: ParsingComponents) {
 /** Dates in a document: chrono runs only on short windows around prefilter hits, never on the whole text. */
 export function findDates(text: string, candidate: RegExp, reference?: string): FoundDate[] {
   const found: FoundDate[] = [];
+  const instant = reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
   candidate.lastIndex = 0;
   for (let hit = candidate.exec(text); hit; hit = candidate.exec(text)) {
     const [sentenceStart, sentenceEnd] = sentenceAround(text, hit.index, hit.index + hit[0].length);
@@ -217,38 +217,16 @@ export function findDates(text: string, candidate: RegExp, reference?: string): 
       else windows.push([from, to]);
     }
     candidate.lastIndex = hit ? hit.index : text.length;
-    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], reference, [sentenceStart, sentenceEnd]));
+    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], instant, reference !== undefined, [sentenceStart, sentenceEnd]));
     if (!hit) break;
   }
   return found;
 }
 
-/** A date chrono finds in a window: its offset and length there, and what it means. */
-type WindowDate = Omit<FoundDate, 'start' | 'end' | 'written' | 'sentenceStart' | 'sentenceEnd'> & { offset: number; length: number };
-
-// Windows recur (datelines and boilerplate of wire copy: ~15% of the windows of the real corpora), so chrono's reading
-// of a window is kept, by the document date and the window's text.
-const readWindow = memoize((key: string): WindowDate[] => {
-  const cut = key.indexOf('\n');
-  const reference = key.startsWith('+') ? key.slice(1, cut) : undefined;
-  return parseWindow(key.slice(cut + 1), instantOf(reference), reference !== undefined);
-}, 20_000);
-
-function instantOf(reference: string | undefined): Date {
-  return reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
-}
-
 /** Dates chrono finds in `[windowStart, windowEnd)` of the text, invalid ones ("June 31") included. */
-function datesIn(text: string, [windowStart, windowEnd]: [number, number], reference: string | undefined, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
-  const window = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
-  return readWindow(`${reference === undefined ? '-' : `+${reference}`}\n${window}`).map(({ offset, length, ...date }) => {
-    const start = windowStart + offset;
-    return { start, end: start + length, written: text.slice(start, start + length), ...date, sentenceStart, sentenceEnd };
-  });
-}
-
-function parseWindow(sentence: string, instant: Date, referenced: boolean): WindowDate[] {
-  const found: WindowDate[] = [];
+function datesIn(text: string, [windowStart, windowEnd]: [number, number], instant: Date, referenced: boolean, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
+  const found: FoundDate[] = [];
+  const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
   capturedInvalid = [];
   const valid = parser.parse(sentence, { instant, timezone: 0 });
   const invalid = capturedInvalid
@@ -271,7 +249,16 @@ function parseWindow(sentence: string, instant: Date, referenced: boolean): Wind
     // Chrono may take in leading words ("On", "for three years until May 1990"): the date starts at a month, weekday or digit.
     const skip = Math.max(0, result.text.search(/(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d/u));
     const written = result.text.slice(skip).replace(/[\s,.;:]+$/, '');
-    found.push({ offset: result.index + skip, length: written.length, ...componentsOf(result.start as ParsingComponents), invalid: isInvalid });
+    const start = windowStart + result.index + skip;
+    found.push({
+      start,
+      end: start + written.length,
+      written: text.slice(start, start + written.length),
+      ...componentsOf(result.start as ParsingComponents),
+      invalid: isInvalid,
+      sentenceStart,
+      sentenceEnd,
+    });
   }
   return found;
 }

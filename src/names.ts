@@ -190,9 +190,9 @@ export function detachedCopy(value: string): string {
   return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
 }
 
-/** A memo of a function of a string, emptied when it grows past `limit` entries (names repeat across a corpus). */
-export function memoize<T>(compute: (value: string) => T, limit = 200_000): (value: string) => T {
-  const cache = new Map<string, T>();
+/** A memo of a string function, emptied when it grows past `limit` entries (names repeat across a corpus). */
+export function memoize(compute: (value: string) => string, limit = 200_000): (value: string) => string {
+  const cache = new Map<string, string>();
   return (value) => {
     let result = cache.get(value);
     if (result === undefined) {
