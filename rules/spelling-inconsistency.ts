@@ -94,10 +94,13 @@ export function forEachForm(data: CorpusData, visit: (record: FormRecord) => voi
   const word = (field = '') => (isLineNumber(field) ? formOf(lines[Number(field)]) : field);
   let first = 0;
   for (const line of lines) {
-    const [, count, firstStep, given, next] = line.split('\t');
-    first += parseInt(firstStep, 36);
+    // Every line's offset step is summed; the other fields are split out only on the lines visited.
+    const stepStart = line.indexOf('\t', line.indexOf('\t') + 1) + 1;
+    const stepEnd = line.indexOf('\t', stepStart);
+    first += parseInt(line.slice(stepStart, stepEnd < 0 ? line.length : stepEnd), 36);
     const form = formOf(line);
     if (wanted && !wanted(form)) continue;
+    const [, count, , given, next] = line.split('\t');
     visit({ form, count: count === '' ? 1 : parseInt(count, 36), first, given: word(given), next: word(next), minority: line.charCodeAt(0) === 33 });
   }
 }
