@@ -3,9 +3,10 @@ import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import {
   compileTransliteration,
   deletionKeys,
-  foldName,
   isEnglishWord,
+  keyHash,
   memoize,
+  memoizedFold,
   pairKey,
   scanNames,
   transliterationKey,
@@ -54,28 +55,53 @@ interface FormRecord {
 }
 
 /**
- * Per document, one string: a line per name form, `[!]form<TAB>count<TAB>first<TAB>given<TAB>next` (numbers in
- * base 36, `!` on a minority form). Names never hold tabs, line breaks or `!`, and one flat string costs a
- * few bytes a form where an array of tuples costs ~150 (issue 8: the corpus pass must fit 1 GB of text).
+ * Per document, one string: a line per name form, `[!]form<TAB>count<TAB>first<TAB>given<TAB>next`, `!` on a minority
+ * form. Numbers are in base 36, a count of 1 is left empty, and `first` counts from the previous line's (forms come in
+ * order of first use); a given name or next word that is a form of the document is written as that form's line
+ * number (names never start with a digit); empty trailing fields are left out. Names never hold tabs, line breaks or
+ * `!`. A string with a character beyond Latin-1 is kept as its UTF-8 bytes after a \u0001: V8 would store it at two
+ * bytes a character. One flat string costs a few bytes a form where an array of tuples costs ~150 (issue 8: the
+ * corpus pass must fit 1 GB of text).
  */
 type CorpusData = string;
 
+const utf8Mark = '\u0001';
+
 /** Encode a document's forms for the corpus pass (see `CorpusData`). */
 export function encodeForms(records: FormRecord[]): CorpusData {
-  return records
-    .map(({ form, count, first, given, next, minority }) => `${minority ? '!' : ''}${form}\t${count.toString(36)}\t${first.toString(36)}\t${given}\t${next}`)
-    .join('\n');
+  const lineOf = new Map(records.map(({ form }, index) => [form, index]));
+  const word = (name: string) => String(lineOf.get(name) ?? name);
+  let previousFirst = 0;
+  const lines = records.map(({ form, count, first, given, next, minority }) => {
+    const fields = [`${minority ? '!' : ''}${form}`, count === 1 ? '' : count.toString(36), (first - previousFirst).toString(36), given && word(given), next && word(next)];
+    previousFirst = first;
+    while (fields.at(-1) === '') fields.pop();
+    return fields.join('\t');
+  });
+  const joined = lines.join('\n');
+  const bytes = Buffer.from(joined, 'utf8');
+  // Read back as Latin-1 either way: a one-byte string, also when the text the names came from was a two-byte one.
+  return bytes.length === joined.length ? bytes.toString('latin1') : utf8Mark + bytes.toString('latin1');
 }
 
 /** Call `visit` on each form a document's corpus data holds, in order; only on forms `wanted` accepts, if given. */
 export function forEachForm(data: CorpusData, visit: (record: FormRecord) => void, wanted?: (form: string) => boolean): void {
   if (data === '') return;
-  for (const line of data.split('\n')) {
-    const minority = line.charCodeAt(0) === 33;
-    const form = line.slice(minority ? 1 : 0, line.indexOf('\t'));
+  const text = data.startsWith(utf8Mark) ? Buffer.from(data.slice(1), 'latin1').toString('utf8') : data;
+  const lines = text.split('\n');
+  const formOf = (line: string) => line.slice(line.charCodeAt(0) === 33 ? 1 : 0, line.indexOf('\t'));
+  const isLineNumber = (field: string) => field.charCodeAt(0) >= 48 && field.charCodeAt(0) <= 57;
+  const word = (field = '') => (isLineNumber(field) ? formOf(lines[Number(field)]) : field);
+  let first = 0;
+  for (const line of lines) {
+    // Every line's offset step is summed; the other fields are split out only on the lines visited.
+    const stepStart = line.indexOf('\t', line.indexOf('\t') + 1) + 1;
+    const stepEnd = line.indexOf('\t', stepStart);
+    first += parseInt(line.slice(stepStart, stepEnd < 0 ? line.length : stepEnd), 36);
+    const form = formOf(line);
     if (wanted && !wanted(form)) continue;
-    const [, count, first, given, next] = line.split('\t');
-    visit({ form, count: parseInt(count, 36), first: parseInt(first, 36), given, next, minority });
+    const [, count, , given, next] = line.split('\t');
+    visit({ form, count: count === '' ? 1 : parseInt(count, 36), first, given: word(given), next: word(next), minority: line.charCodeAt(0) === 33 });
   }
 }
 
@@ -97,7 +123,7 @@ const settingsCache = new WeakMap<Options, Settings>();
 function settingsFor(options: Options): Settings {
   let settings = settingsCache.get(options);
   if (settings) return settings;
-  const fold = memoize((name) => foldName(name, data.homoglyphs));
+  const fold = memoizedFold(data.homoglyphs);
   const transliteration = compileTransliteration(data.transliteration);
   const nameKey = memoize((name) => transliterationKey(fold(name), transliteration));
   settings = {
@@ -122,11 +148,29 @@ interface FormInfo {
   form: string;
   fold: string;
   occurrences: NameOccurrence[];
-  /** Transliteration keys of given names before it ("Thierry" in "Thierry Burkhard"). */
+  /** The first given name before it ("Thierry" in "Thierry Burkhard"), if any. */
+  given?: string;
+  hasTitle: boolean;
+  /** Its contexts, computed for the forms of a variant pair only (see `contextsOf`). */
+  contexts?: FormContexts;
+}
+
+interface FormContexts {
+  /** Transliteration keys of given names before it. */
   givens: Set<string>;
   /** Transliteration keys of capitalised words after it ("Marchenko" after "Oleksii"). */
   nexts: Set<string>;
-  hasTitle: boolean;
+}
+
+/** The contexts of a form, computed once and only when asked: few forms meet a variant. */
+function contextsOf(info: FormInfo, settings: Settings): FormContexts {
+  if (info.contexts) return info.contexts;
+  const contexts: FormContexts = { givens: new Set(), nexts: new Set() };
+  for (const { previous, previousStartsSentence, next } of info.occurrences) {
+    if (previous !== undefined && !settings.titles.has(previous) && isGivenName(previous, previousStartsSentence === true)) contexts.givens.add(keyOf(previous, settings));
+    if (next !== undefined && !settings.titles.has(next)) contexts.nexts.add(keyOf(next, settings));
+  }
+  return (info.contexts = contexts);
 }
 
 function keyOf(name: string, settings: Settings): string {
@@ -147,7 +191,7 @@ function marks(form: string): number {
 
 // Different given names (Boris Johnson / Mike Jonson) or different following names (Brian Smith / Bryan Jones)
 // say two people; a shared one says one person spelt two ways.
-function contextOf(a: { givens: Set<string>; nexts: Set<string> }, b: { givens: Set<string>; nexts: Set<string> }) {
+function contextOf(a: FormContexts, b: FormContexts) {
   const shared = intersects(a.givens, b.givens) || intersects(a.nexts, b.nexts);
   const conflict =
     !shared && ((a.givens.size > 0 && b.givens.size > 0) || (a.nexts.size > 0 && b.nexts.size > 0));
@@ -156,15 +200,17 @@ function contextOf(a: { givens: Set<string>; nexts: Set<string> }, b: { givens: 
 
 /** Which of two spellings of one name in a document is the suspect; `undefined` when they are two names. */
 function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settings): { minority: FormInfo; canonical: FormInfo } | undefined {
-  const { shared, conflict } = contextOf(a, b);
+  const contextsA = contextsOf(a, settings);
+  const contextsB = contextsOf(b, settings);
+  const { shared, conflict } = contextOf(contextsA, contextsB);
   if (conflict && kind !== 'diacritics') return undefined;
   // "Jumardi Jukardi": a given name and the surname after it are two names, however alike.
   const keyA = keyOf(a.form, settings);
   const keyB = keyOf(b.form, settings);
-  if (a.nexts.has(keyB) || b.nexts.has(keyA) || a.givens.has(keyB) || b.givens.has(keyA)) return undefined;
+  if (contextsA.nexts.has(keyB) || contextsB.nexts.has(keyA) || contextsA.givens.has(keyB) || contextsB.givens.has(keyA)) return undefined;
   // "Carson Mell" / "Ben Carlson": one used only as a given name, the other only as a surname.
-  const givenOnly = (x: FormInfo) => x.nexts.size > 0 && x.givens.size === 0;
-  const surnameOnly = (x: FormInfo) => x.givens.size > 0 && x.nexts.size === 0;
+  const givenOnly = (x: FormInfo) => contextsOf(x, settings).nexts.size > 0 && x.given === undefined;
+  const surnameOnly = (x: FormInfo) => x.given !== undefined && contextsOf(x, settings).nexts.size === 0;
   if ((givenOnly(a) && surnameOnly(b)) || (givenOnly(b) && surnameOnly(a))) return undefined;
   const order = (x: FormInfo, y: FormInfo): number =>
     Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
@@ -174,7 +220,7 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
     Number(isEnglishWord(y.fold)) - Number(isEnglishWord(x.fold)) ||
     (kind === 'diacritics' ? marks(y.form) - marks(x.form) : 0) ||
     // A full name ("Thierry Burkhard") is the careful spelling; a bare or titled one ("General Bukhard") the suspect.
-    Number(y.givens.size > 0) - Number(x.givens.size > 0) ||
+    Number(y.given !== undefined) - Number(x.given !== undefined) ||
     x.occurrences[0].start - y.occurrences[0].start;
   const [canonical, minority] = order(a, b) <= 0 ? [a, b] : [b, a];
   if (kind === 'diacritics') return { minority, canonical };
@@ -184,14 +230,14 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
   if ((englishMinority || englishCanonical) && !shared) return undefined;
   // A name (after a title or a given name, or before another name) is not a misspelt place or day
   // (Judge Munday / Monday, the 6. Juli Banken / July).
-  if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.givens.size > 0 || minority.nexts.size > 0)) return undefined;
+  if (settings.places.has(canonical.fold) && (minority.hasTitle || minority.given !== undefined || contextsOf(minority, settings).nexts.size > 0)) return undefined;
   if (kind === 'typo') {
     // Two spellings each used three times or more are two names (Hanson / Hansen), unless one person wears both.
     if (minority.occurrences.length >= 3 && !shared) return undefined;
     // A slip rarely hits the first letter: Ronald/Donald, Luganda/Uganda are two names unless context joins them.
     if (minority.fold[0] !== canonical.fold[0] && !shared) return undefined;
     const rarer = minority.occurrences.length < canonical.occurrences.length;
-    const introduced = canonical.givens.size > 0 && minority.givens.size === 0;
+    const introduced = canonical.given !== undefined && minority.given === undefined;
     if (!shared && !rarer && !introduced) return undefined;
   }
   return { minority, canonical };
@@ -215,14 +261,11 @@ function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, s
     if (skip.has(form)) continue;
     const fold = settings.fold(form);
     if (fold.length < 3 || !isNameForm(occurrences, fold)) continue;
-    const info: FormInfo = { form, fold, occurrences, givens: new Set(), nexts: new Set(), hasTitle: false };
-    for (const occurrence of occurrences) {
-      const previous = occurrence.previous;
-      if (previous !== undefined) {
-        if (settings.titles.has(previous)) info.hasTitle = true;
-        else if (isGivenName(previous, occurrence.previousStartsSentence === true)) info.givens.add(keyOf(previous, settings));
-      }
-      if (occurrence.next !== undefined && !settings.titles.has(occurrence.next)) info.nexts.add(keyOf(occurrence.next, settings));
+    const info: FormInfo = { form, fold, occurrences, hasTitle: false };
+    for (const { previous, previousStartsSentence } of occurrences) {
+      if (previous === undefined) continue;
+      if (settings.titles.has(previous)) info.hasTitle = true;
+      else if (info.given === undefined && isGivenName(previous, previousStartsSentence === true)) info.given = previous;
     }
     infos.push(info);
   }
@@ -266,6 +309,35 @@ function blockingKeys(form: string, fold: string, settings: Settings): string[] 
   const keys = [`f:${fold}`, `t:${keyOf(form, settings)}`];
   if (fold.length >= settings.minLength) for (const key of deletionKeys(fold)) keys.push(`d:${key}`);
   return keys;
+}
+
+/**
+ * The blocking keys of a document's forms that another form may share, in `blockingKeys` order: a key no other form
+ * has makes no pair, and leaving it out changes neither the pairs nor their order. Hashes tell which keys repeat,
+ * so most keys are never built as strings (~10 a form, the bulk of the rule's allocations); `undefined` when no key
+ * can repeat at all.
+ */
+function sharedBlockingKeys(infos: FormInfo[], settings: Settings): ((info: FormInfo) => string[]) | undefined {
+  const hashesOf = (info: FormInfo): number[] => {
+    const hashes = [keyHash(1, info.fold), keyHash(2, keyOf(info.form, settings))];
+    if (info.fold.length >= settings.minLength) for (let skip = -1; skip < info.fold.length; skip++) hashes.push(keyHash(3, info.fold, skip));
+    return hashes;
+  };
+  const owner = new Map<number, number>();
+  const repeated = new Set<number>();
+  infos.forEach((info, index) => {
+    for (const hash of hashesOf(info)) {
+      const other = owner.get(hash);
+      if (other === undefined) owner.set(hash, index);
+      else if (other !== index) repeated.add(hash);
+    }
+  });
+  if (repeated.size === 0) return undefined;
+  return (info) => {
+    const hashes = hashesOf(info);
+    if (!hashes.some((hash) => repeated.has(hash))) return [];
+    return blockingKeys(info.form, info.fold, settings).filter((_, index) => repeated.has(hashes[index]));
+  };
 }
 
 function plural(count: number, noun: string): string {
@@ -330,7 +402,8 @@ export default defineRule<Options, CorpusData>({
     }
     const infos = collectForms(scan.forms, mixedForms, settings);
     const best = new Map<FormInfo, { canonical: FormInfo; kind: VariantKind }>();
-    for (const [a, b] of candidatePairs(infos, (info) => blockingKeys(info.form, info.fold, settings))) {
+    const keysOf = sharedBlockingKeys(infos, settings);
+    for (const [a, b] of keysOf ? candidatePairs(infos, keysOf) : []) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const judged = judgePair(a, b, kind, settings);
@@ -360,10 +433,8 @@ export default defineRule<Options, CorpusData>({
     const sent = infos.filter((info) => info.fold.length >= 4 && (!isEnglishWord(info.fold) || settings.preferred.size > 0));
     return encodeForms(
       sent.map((info): FormRecord => {
-        const given =
-          info.occurrences.find((o) => o.previous && !settings.titles.has(o.previous) && isGivenName(o.previous, o.previousStartsSentence === true))?.previous ?? '';
         const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
-        return { form: info.form, count: info.occurrences.length, first: info.occurrences[0].start, given: info.givens.size ? given : '', next, minority: best.has(info) };
+        return { form: info.form, count: info.occurrences.length, first: info.occurrences[0].start, given: info.given ?? '', next, minority: best.has(info) };
       }),
     );
   },

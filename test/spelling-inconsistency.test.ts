@@ -47,6 +47,17 @@ describe('name helpers', () => {
     expect(scan.forms.get('Then')?.[0].sentenceStart).toBe(true);
     expect(scan.forms.has('JTimberlake')).toBe(false);
   });
+
+  it('finds the same words in a text with other than ASCII letters', () => {
+    const tokens = (text: string) => [...scanNames(text, data.homoglyphs).forms].map(([form, list]) => [form, list.map((o) => o.start)]);
+    const expected = (text: string, words: string[]) => words.map((word) => [word, [text.indexOf(word)]]);
+    // Cyrillic, Latin-1 and a look-alike make the Unicode path; a capital inside a word starts no word, but one after its apostrophe does.
+    for (const text of ['Élodie met iPhone’s O’Brien and Ukraine’s Кличко; xA’Bc then Ökonom.', 'Elodie met iPhone’s O’Brien and Ukraine’s Kличко; xA’Bc then Okonom.']) {
+      expect(tokens(text)).toEqual(expected(text, [text.slice(0, 6), 'O’Brien', 'Ukraine', text.includes('Кличко') ? 'Кличко' : 'Kличко', 'Bc', text.slice(-7, -1)]));
+    }
+    const ascii = 'Ann met iPhone’s O’Brien; xA’Bc then Okonom.';
+    expect(tokens(ascii)).toEqual(expected(ascii, ['Ann', 'O’Brien', 'Bc', 'Okonom']));
+  });
 });
 
 describe('compact lookups', () => {
@@ -76,6 +87,20 @@ describe('compact lookups', () => {
     const wanted: string[] = [];
     forEachForm(data, (record) => wanted.push(record.form), (form) => form.startsWith('O'));
     expect(wanted).toEqual(["O'Brien"]);
+  });
+
+  it('writes a neighbour that is a form of the document as its line, and a two-byte document as one-byte UTF-8', () => {
+    const records = [
+      { form: 'Volodymyr', count: 2, first: 40, given: '', next: 'Zelensky', minority: false },
+      { form: 'Zelensky', count: 40, first: 50, given: 'Volodymyr', next: 'Олена', minority: false },
+      { form: 'Олена', count: 1, first: 9_000, given: 'Zelensky', next: 'Zelenska', minority: true },
+    ];
+    const data = encodeForms(records);
+    expect(data.split('\n')[1]).toBe('Zelensky\t14\ta\t0\t2');
+    expect([...data].every((char) => char.charCodeAt(0) <= 0xff)).toBe(true);
+    const read: typeof records = [];
+    forEachForm(data, (record) => read.push(record));
+    expect(read).toEqual(records);
   });
 });
 
