@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ResolvedConfig } from './config.js';
@@ -10,8 +10,7 @@ import { writeFileAtomic } from './write.js';
 
 /** Default cache folder, relative to the working directory. */
 export const DEFAULT_CACHE_LOCATION = '.corpuslintcache';
-const CACHE_FILE = 'cache.v8';
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** How a file is known to be unchanged: its size and mtime (`metadata`) or always its content hash (`content`). */
 export type CacheStrategy = 'metadata' | 'content';
@@ -62,13 +61,29 @@ interface CachedFile {
  */
 const RACY_MS = 2000;
 
-interface CacheData {
+/** One shard file of the cache: the files whose path hashes to it. */
+interface CacheShard {
   format: number;
   /** Tool version, config and rule code hashed together: any change empties the cache. */
   configHash: string;
-  /** When the cache was written (ms since the epoch). */
+  /** When the shard was written (ms since the epoch). */
   savedAt: number;
   files: Record<string, CachedFile>;
+}
+
+/**
+ * The cache is split by path into this many files, so that a run after a few changes rewrites a few
+ * small files instead of serializing every document's result again.
+ */
+const SHARDS = 64;
+const SHARD_FILE = /^shard-([0-9a-f]{2})\.v8$/;
+const shardFile = (shard: number) => `shard-${shard.toString(16).padStart(2, '0')}.v8`;
+
+/** The shard of a path: FNV-1a of its characters (stable across runs and platforms, unlike a Map's hashing). */
+function shardOf(absolute: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < absolute.length; at++) hash = Math.imul(hash ^ absolute.charCodeAt(at), 0x01000193);
+  return (hash >>> 0) % SHARDS;
 }
 
 /**
@@ -101,50 +116,65 @@ export function documentKey(loaded: LoadedDocument): string {
  * when documents change, appear, disappear or are renamed.
  */
 export class LintCache {
-  private readonly previous: CacheData;
-  /** The cache file was read and matches this config. */
-  private readonly loaded: boolean;
-  /** Something differs from the cache file: it must be written. */
-  private dirty = false;
+  /** Shards read from the folder that match this config, by shard number. */
+  private readonly shards: (CacheShard | undefined)[];
+  /** Shard files present in the folder, matching this config or not. */
+  private readonly present: Set<number>;
+  /** Shards whose content differs from their file: they must be written. */
+  private readonly dirty = new Set<number>();
   private readonly byKey = new Map<string, DocumentResult>();
-  private readonly next: Record<string, CachedFile> = {};
+  private readonly next = new Map<string, CachedFile>();
   /** Documents taken from the cache and linted afresh in this run. */
   readonly stats = { hits: 0, misses: 0, filesUnchanged: 0 };
 
   private constructor(
-    readonly file: string,
+    readonly folder: string,
     readonly strategy: CacheStrategy,
     private readonly hash: string,
-    previous: CacheData | undefined,
+    stored: Map<number, CacheShard | undefined>,
   ) {
-    this.loaded = Boolean(previous && previous.format === CACHE_FORMAT && previous.configHash === hash);
-    this.previous = this.loaded ? previous! : { format: CACHE_FORMAT, configHash: hash, savedAt: 0, files: {} };
-    for (const cached of Object.values(this.previous.files)) {
-      for (const document of cached.documents) this.byKey.set(document.key, document.result);
+    this.present = new Set(stored.keys());
+    this.shards = Array.from({ length: SHARDS }, (_, shard) => {
+      const read = stored.get(shard);
+      return read && read.format === CACHE_FORMAT && read.configHash === hash ? read : undefined;
+    });
+    for (const shard of this.shards) {
+      for (const cached of Object.values(shard?.files ?? {})) {
+        for (const document of cached.documents) this.byKey.set(document.key, document.result);
+      }
     }
   }
 
-  /** Open the cache in `location` (a folder) for this config and working directory; an unreadable or stale cache starts empty. */
+  /** Open the cache in `location` (a folder) for this config and working directory; unreadable or stale shards start empty. */
   static async open(location: string, config: ResolvedConfig, cwd: string, strategy: CacheStrategy = 'metadata'): Promise<LintCache> {
-    const file = join(resolve(location), CACHE_FILE);
-    let previous: CacheData | undefined;
-    try {
-      previous = deserialize(await fs.readFile(file)) as CacheData;
-    } catch {
-      previous = undefined;
+    const folder = resolve(location);
+    const stored = new Map<number, CacheShard | undefined>();
+    const names = await fs.readdir(folder).catch(() => []);
+    for (const name of names) {
+      const match = SHARD_FILE.exec(name);
+      if (!match) continue;
+      let shard: CacheShard | undefined;
+      try {
+        // Read synchronously: a few dozen files, and each is deserialized at once anyway.
+        shard = deserialize(readFileSync(join(folder, name))) as CacheShard;
+      } catch {
+        shard = undefined;
+      }
+      stored.set(Number.parseInt(match[1], 16), shard);
     }
-    return new LintCache(file, strategy, configHash(config, resolve(cwd)), previous);
+    return new LintCache(folder, strategy, configHash(config, resolve(cwd)), stored);
   }
 
   /** The cached results of a whole file when its size and mtime are unchanged (metadata strategy only). */
   unchangedFile(absolute: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
     if (this.strategy !== 'metadata') return undefined;
-    const cached = this.previous.files[absolute];
+    const shard = this.shards[shardOf(absolute)];
+    const cached = shard?.files[absolute];
     if (!cached || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
-    if (mtimeMs >= this.previous.savedAt - RACY_MS) return undefined;
+    if (mtimeMs >= shard!.savedAt - RACY_MS) return undefined;
     this.stats.filesUnchanged++;
     this.stats.hits += cached.documents.length;
-    this.next[absolute] = cached;
+    this.next.set(absolute, cached);
     return cached.documents.map((document) => expand(document.result));
   }
 
@@ -166,25 +196,40 @@ export class LintCache {
    * or pass copies: the messages array is copied here).
    */
   store(absolute: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
-    const before = this.previous.files[absolute];
+    const shard = shardOf(absolute);
+    const before = this.shards[shard]?.files[absolute];
     const same =
       before && before.size === size && before.mtimeMs === mtimeMs && before.documents.length === documents.length && before.documents.every((document, index) => document.key === documents[index].key);
-    if (!same) this.dirty = true;
-    this.next[absolute] = { size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) };
+    if (!same) this.dirty.add(shard);
+    this.next.set(absolute, { size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) });
   }
 
-  /** Write the cache (unless nothing changed): files seen in this run, plus earlier entries of files not seen that still exist. */
+  /**
+   * Write the shards that changed: each holds the files of this run, plus earlier entries of files
+   * not seen in this run that still exist. Shards left empty or stale are removed.
+   */
   async save(): Promise<void> {
-    const files: Record<string, CachedFile> = {};
-    let changed = this.dirty;
-    for (const [absolute, cached] of Object.entries(this.previous.files)) {
-      if (this.next[absolute]) continue;
-      if (existsSync(absolute)) files[absolute] = cached;
-      else changed = true;
+    const files: Record<string, CachedFile>[] = Array.from({ length: SHARDS }, () => ({}));
+    const changed = new Set(this.dirty);
+    for (const [shard, stored] of this.shards.entries()) {
+      if (this.present.has(shard) && !stored) changed.add(shard);
+      for (const [absolute, cached] of Object.entries(stored?.files ?? {})) {
+        if (this.next.has(absolute)) continue;
+        if (existsSync(absolute)) files[shard][absolute] = cached;
+        else changed.add(shard);
+      }
     }
-    if (!changed && this.loaded) return;
-    Object.assign(files, this.next);
-    const data: CacheData = { format: CACHE_FORMAT, configHash: this.hash, savedAt: Date.now(), files };
-    await writeFileAtomic(this.file, serialize(data));
+    for (const [absolute, cached] of this.next) files[shardOf(absolute)][absolute] = cached;
+    for (const [shard, stored] of this.shards.entries()) {
+      if (!stored && Object.keys(files[shard]).length > 0) changed.add(shard);
+    }
+    const savedAt = Date.now();
+    await Promise.all(
+      [...changed].map(async (shard) => {
+        const path = join(this.folder, shardFile(shard));
+        if (Object.keys(files[shard]).length === 0) await fs.rm(path, { force: true });
+        else await writeFileAtomic(path, serialize({ format: CACHE_FORMAT, configHash: this.hash, savedAt, files: files[shard] } satisfies CacheShard));
+      }),
+    );
   }
 }
