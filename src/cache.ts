@@ -38,9 +38,12 @@ const NO_DATA = {};
 const NO_CRASHES: string[] = [];
 const NO_MESSAGES: DocumentResult['file']['messages'] = [];
 
-/** A stored result made live again: a fresh messages array and plain line starts. */
+/**
+ * A stored result made live again: a fresh messages array (the corpus step adds to it). Line starts
+ * stay a typed array: the engine only reads them by index, for the few documents the corpus step reports on.
+ */
 function expand(stored: DocumentResult): DocumentResult {
-  return { ...stored, lineStarts: Array.from(stored.lineStarts), file: { ...stored.file, messages: [...stored.file.messages] } };
+  return { ...stored, file: { ...stored.file, messages: [...stored.file.messages] } };
 }
 
 /** A first-pass result as cached, keyed by the hash of what the rules saw. */
