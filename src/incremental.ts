@@ -93,7 +93,7 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
     }
     if (cache && stat && !uncacheable) cache.store(absolute, stat.size, stat.mtimeMs, fresh);
   }
-  crashes.push(...completeCorpus(results, config));
+  crashes.push(...completeCorpus(results, cache ? cache.memoizeCorpusSteps(config, results) : config));
   if (cache) await cache.save();
   const corpus = results.map((result) => result.file);
   const report = buildReport(corpus.filter((_, index) => isReported[index]));

@@ -29,7 +29,7 @@ function findings(files: { path: string; id?: string; messages: { ruleId: string
   return files.map((file) => [file.path + (file.id ? `#${file.id}` : ''), file.messages.map((m) => `${m.ruleId} ${m.start}-${m.end} ${m.related?.map((r) => r.path).join(',') ?? ''}`)]);
 }
 
-const shardFiles = (root: string) => readdirSync(join(root, '.corpuslintcache')).filter((name) => name.endsWith('.v8'));
+const shardFiles = (root: string) => readdirSync(join(root, '.corpuslintcache')).filter((name) => name.startsWith('shard-'));
 
 async function cold(root: string, patterns = ['corpus']) {
   return lintCorpus(patterns, { cwd: root, config: configOf() });
@@ -131,6 +131,36 @@ describe('--cache', () => {
       expect(result.crashes).toEqual(['flaky: b.txt']);
       expect(result.cacheStats).toMatchObject(run === 0 ? { hits: 0, misses: 2 } : { hits: 1, misses: 1 });
     }
+  });
+
+  it("replays a corpus step whose input is unchanged, and reruns it when a document's data, place or path changes", async () => {
+    let completions = 0;
+    const counted = { ...sameOpening, complete: (corpus: Parameters<NonNullable<typeof sameOpening.complete>>[0]) => (completions++, sameOpening.complete!(corpus)) };
+    const countedRules = new Map<string, Rule<any, any>>([counted, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]));
+    const config = resolveConfig({}, { rules: countedRules });
+    const root = makeTree(corpusFiles);
+    const run = async () => lintCorpus(['corpus'], { cwd: root, config, cache: await LintCache.open(join(root, '.corpuslintcache'), config, root) });
+    const expectCold = async (warmRun: Awaited<ReturnType<typeof run>>) => {
+      const before = completions;
+      expect(warmRun.report).toEqual((await lintCorpus(['corpus'], { cwd: root, config })).report);
+      completions = before;
+    };
+    await expectCold(await run());
+    expect(completions).toBe(1);
+    await expectCold(await run());
+    expect(completions).toBe(1);
+    // A new body under the same opening line: same-opening's data is unchanged, repeated-words finds more.
+    writeFileSync(join(root, 'corpus/c.txt'), `${opening}\nThe the board met again.\n`);
+    const sameInput = await run();
+    expect(completions).toBe(1);
+    expect(sameInput.cacheStats).toMatchObject({ misses: 1 });
+    await expectCold(sameInput);
+    writeFileSync(join(root, 'corpus/b.txt'), `${opening}\nNow b opens the same way.\n`);
+    await expectCold(await run());
+    expect(completions).toBe(2);
+    renameSync(join(root, 'corpus/a.txt'), join(root, 'corpus/a0.txt'));
+    await expectCold(await run());
+    expect(completions).toBe(3);
   });
 
   it('ignores an unreadable cache shard, and replaces or removes it', async () => {
