@@ -339,18 +339,17 @@ export class LintCache {
   memoizeCorpusSteps(config: ResolvedConfig, results: DocumentResult[]): ResolvedConfig {
     const digests = results.map((result) => this.digests.get(result));
     if (digests.some((digest) => digest === undefined)) return config;
+    const places = results.map(({ file }, doc) => `\t${doc}\t${file.line ?? ''}\t${file.id ?? ''}\t${file.path}\n`);
     const memoized = (active: ActiveRule): ActiveRule => {
       const { rule } = active;
       if (!rule.complete) return active;
       const id = rule.meta.id;
-      const hash = createHash('sha1').update(`${results.length}\n`);
-      for (const [doc, result] of results.entries()) {
+      const lines = [`${results.length}\n`];
+      for (let doc = 0; doc < results.length; doc++) {
         const digest = digests[doc]![id];
-        if (digest === undefined) continue;
-        const { path, id: documentId, line } = result.file;
-        hash.update(`${doc}\t${digest}\t${line ?? ''}\t${documentId ?? ''}\t${path}\n`);
+        if (digest !== undefined) lines.push(digest + places[doc]);
       }
-      const input = hash.digest('hex');
+      const input = createHash('sha1').update(lines.join('')).digest('hex');
       const complete: typeof rule.complete = (context) => {
         const previous = this.steps[id];
         if (previous?.input === input) {
