@@ -96,6 +96,12 @@ function timeCli(cwd: string, args: string[]): Timing {
   return { wall: performance.now() - start, cpu: Number(readFileSync(cpuFile, 'utf8')) };
 }
 
+/** CPU time (user + system) of this process so far, in ms. */
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
 /** The fastest of several timings, wall and CPU taken separately. */
 const fastest = (timings: Timing[]): Timing => ({ wall: Math.min(...timings.map((t) => t.wall)), cpu: Math.min(...timings.map((t) => t.cpu)) });
 
@@ -150,21 +156,21 @@ async function main(): Promise<void> {
     changeThree(ROUNDS);
     const config = resolveConfig({});
     const inputOptions = { cwd: dir, extensions: config.extensions, ignore: config.ignore, jsonl: config.jsonl };
-    let at = performance.now();
+    let at = cpuMs();
     await resolveInputs(['corpus'], inputOptions);
-    const listing = performance.now() - at;
-    at = performance.now();
+    const listing = cpuMs() - at;
+    at = cpuMs();
     const cache = await LintCache.open(join(dir, '.corpuslintcache'), config, dir);
-    const opening = performance.now() - at;
-    at = performance.now();
+    const opening = cpuMs() - at;
+    at = cpuMs();
     const run = await lintCorpus(['corpus'], { cwd: dir, config, cache });
-    const whole = performance.now() - at;
-    at = performance.now();
+    const whole = cpuMs() - at;
+    at = cpuMs();
     formatJson(run.report);
-    const formatting = performance.now() - at;
+    const formatting = cpuMs() - at;
     const startup = timeCli(dir, ['--version']);
     console.log(
-      `warm run after 3 changes, in-process (wall): listing ${ms(listing)}, cache load ${ms(opening)}, stat + first pass of the changed documents + corpus step + report + cache write ${ms(whole - listing)}, JSON formatting ${ms(formatting)}; node start-up + imports (--version) ${show(startup)}`,
+      `warm run after 3 changes, in-process (CPU): listing ${ms(listing)}, cache load ${ms(opening)}, stat + first pass of the changed documents + corpus step + report + cache write ${ms(whole - listing)}, JSON formatting ${ms(formatting)}; node start-up + imports (--version) ${show(startup)}`,
     );
     if (!same) process.exitCode = 1;
   } finally {
