@@ -220,9 +220,10 @@ export function documentKey(loaded: LoadedDocument): string {
 }
 
 /**
- * Per-document first-pass results (messages, corpus data, line starts) of earlier runs.
- * The corpus step always reruns over all documents' data, so cross-document findings stay right
- * when documents change, appear, disappear or are renamed.
+ * Per-document first-pass results (messages, corpus data, line starts) of earlier runs, and the
+ * findings of each rule's last corpus step. A corpus step runs over all documents' data whenever its
+ * input differs from the last run's, so cross-document findings stay right when documents change,
+ * appear, disappear or are renamed.
  */
 export class LintCache {
   /** Shards read from the folder that match this config, by shard number. */
@@ -393,8 +394,7 @@ export class LintCache {
       if (!stored && Object.keys(files[shard]).length > 0) changed.add(shard);
     }
     const savedAt = Date.now();
-    const stepFile = join(this.folder, CORPUS_STEP_FILE);
-    if (this.stepsChanged) await writeFileAtomic(stepFile, serialize({ format: CACHE_FORMAT, configHash: this.hash, steps: this.nextSteps } satisfies CorpusStepFile));
+    if (this.stepsChanged) await writeFileAtomic(join(this.folder, CORPUS_STEP_FILE), serialize({ format: CACHE_FORMAT, configHash: this.hash, steps: this.nextSteps } satisfies CorpusStepFile));
     await Promise.all(
       [...changed].map(async (shard) => {
         const path = join(this.folder, shardFile(shard));
