@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { ResolvedConfig } from './config.js';
+import type { ActiveRule, ResolvedConfig } from './config.js';
 import type { DocumentResult } from './engine.js';
 import type { LoadedDocument } from './inputs.js';
 import { TOOL } from './report.js';
+import type { Descriptor, ReportFile } from './types.js';
 import { writeFileAtomic } from './write.js';
 
 /** Default cache folder, relative to the working directory. */
 export const DEFAULT_CACHE_LOCATION = '.corpuslintcache';
-const CACHE_FILE = 'cache.v8';
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 4;
 
 /** How a file is known to be unchanged: its size and mtime (`metadata`) or always its content hash (`content`). */
 export type CacheStrategy = 'metadata' | 'content';
@@ -39,16 +39,43 @@ const NO_DATA = {};
 const NO_CRASHES: string[] = [];
 const NO_MESSAGES: DocumentResult['file']['messages'] = [];
 
-/** A stored result made live again: a fresh messages array and plain line starts. */
+/**
+ * A stored result made live again: a fresh messages array (the corpus step adds to it). Line starts
+ * stay a typed array: the engine only reads them by index, for the few documents the corpus step reports on.
+ */
 function expand(stored: DocumentResult): DocumentResult {
-  return { ...stored, lineStarts: Array.from(stored.lineStarts), file: { ...stored.file, messages: [...stored.file.messages] } };
+  return { ...stored, file: { ...stored.file, messages: [...stored.file.messages] } };
+}
+
+/** Per rule id, a 48-bit digest of the corpus data the rule returned for a document. */
+type DataDigests = Record<string, number>;
+
+function digestsOf(corpusData: Record<string, unknown>): DataDigests {
+  const digests: DataDigests = {};
+  for (const [ruleId, data] of Object.entries(corpusData)) digests[ruleId] = createHash('sha1').update(serialize(data)).digest().readUIntLE(0, 6);
+  return digests;
 }
 
 /** A first-pass result as cached, keyed by the hash of what the rules saw. */
 interface CachedDocument {
   key: string;
   result: DocumentResult;
+  digests: DataDigests;
 }
+
+/** What a rule's corpus step reported, and the digest of the input it ran on. */
+interface CorpusStep {
+  input: string;
+  reports: [doc: number, descriptor: Descriptor][];
+}
+
+interface CorpusStepFile {
+  format: number;
+  configHash: string;
+  steps: Record<string, CorpusStep>;
+}
+
+const CORPUS_STEP_FILE = 'corpus-step.v8';
 
 interface CachedFile {
   size: number;
@@ -62,13 +89,110 @@ interface CachedFile {
  */
 const RACY_MS = 2000;
 
-interface CacheData {
+/** One shard file of the cache: the files whose path hashes to it. */
+interface CacheShard {
   format: number;
   /** Tool version, config and rule code hashed together: any change empties the cache. */
   configHash: string;
-  /** When the cache was written (ms since the epoch). */
+  /** When the shard was written (ms since the epoch). */
   savedAt: number;
   files: Record<string, CachedFile>;
+}
+
+/**
+ * A shard as written: one array per field instead of objects per file and document, since
+ * deserializing costs per object (the live objects are rebuilt in JavaScript, several times faster).
+ */
+interface ShardColumns {
+  format: number;
+  configHash: string;
+  savedAt: number;
+  /** Per file; its documents follow each other in the document columns. */
+  paths: string[];
+  sizes: Float64Array;
+  mtimes: Float64Array;
+  counts: Uint32Array;
+  /** Per document. */
+  keys: string[];
+  reportFiles: ReportFile[];
+  lineStarts: Uint32Array[];
+  lengths: Float64Array;
+  corpusData: Record<string, unknown>[];
+  /** Per document and rule (`documents × digestRules.length`), NaN where the rule returned no data. */
+  digestRules: string[];
+  digests: Float64Array;
+}
+
+function encodeShard(shard: CacheShard): ShardColumns {
+  const entries = Object.entries(shard.files);
+  const documents = entries.flatMap(([, cached]) => cached.documents);
+  const digestRules = [...new Set(documents.flatMap((document) => Object.keys(document.digests)))];
+  const digests = new Float64Array(documents.length * digestRules.length).fill(Number.NaN);
+  for (const [index, document] of documents.entries()) {
+    for (const [rule, ruleId] of digestRules.entries()) digests[index * digestRules.length + rule] = document.digests[ruleId] ?? Number.NaN;
+  }
+  return {
+    format: shard.format,
+    configHash: shard.configHash,
+    savedAt: shard.savedAt,
+    paths: entries.map(([absolute]) => absolute),
+    sizes: Float64Array.from(entries, ([, cached]) => cached.size),
+    mtimes: Float64Array.from(entries, ([, cached]) => cached.mtimeMs),
+    counts: Uint32Array.from(entries, ([, cached]) => cached.documents.length),
+    keys: documents.map((document) => document.key),
+    reportFiles: documents.map((document) => document.result.file),
+    lineStarts: documents.map((document) => document.result.lineStarts as unknown as Uint32Array),
+    lengths: Float64Array.from(documents, (document) => document.result.length),
+    corpusData: documents.map((document) => document.result.corpusData),
+    digestRules,
+    digests,
+  };
+}
+
+function decodeShard(columns: ShardColumns): CacheShard {
+  const files: Record<string, CachedFile> = {};
+  const rules = columns.digestRules.length;
+  let next = 0;
+  for (const [index, absolute] of columns.paths.entries()) {
+    const documents: CachedDocument[] = [];
+    for (const end = next + columns.counts[index]; next < end; next++) {
+      const digests: DataDigests = {};
+      for (let rule = 0; rule < rules; rule++) {
+        const digest = columns.digests[next * rules + rule];
+        if (!Number.isNaN(digest)) digests[columns.digestRules[rule]] = digest;
+      }
+      const result = { file: columns.reportFiles[next], lineStarts: columns.lineStarts[next] as unknown as number[], length: columns.lengths[next], corpusData: columns.corpusData[next], crashed: NO_CRASHES };
+      documents.push({ key: columns.keys[next], result, digests });
+    }
+    files[absolute] = { size: columns.sizes[index], mtimeMs: columns.mtimes[index], documents };
+  }
+  return { format: columns.format, configHash: columns.configHash, savedAt: columns.savedAt, files };
+}
+
+/**
+ * The cache is split by path into this many files, so that a run after a few changes rewrites a few
+ * small files instead of serializing every document's result again.
+ */
+const SHARDS = 64;
+const SHARD_FILE = /^shard-([0-9a-f]{2})\.v8$/;
+const shardFile = (shard: number) => `shard-${shard.toString(16).padStart(2, '0')}.v8`;
+
+/** The shard of a path: FNV-1a of its characters (stable across runs and platforms, unlike a Map's hashing). */
+function shardOf(absolute: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < absolute.length; at++) hash = Math.imul(hash ^ absolute.charCodeAt(at), 0x01000193);
+  return (hash >>> 0) % SHARDS;
+}
+
+/** A cache file's content, or undefined when it cannot be read or decoded (another format). */
+function readCacheFile<Stored, Live>(path: string, decode: (stored: Stored) => Live): Live | undefined {
+  try {
+    // Read synchronously: a few dozen files, and each is deserialized at once anyway.
+    const stored = deserialize(readFileSync(path)) as Stored & { format?: number };
+    return stored.format === CACHE_FORMAT ? decode(stored) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -96,56 +220,81 @@ export function documentKey(loaded: LoadedDocument): string {
 }
 
 /**
- * Per-document first-pass results (messages, corpus data, line starts) of earlier runs.
- * The corpus step always reruns over all documents' data, so cross-document findings stay right
- * when documents change, appear, disappear or are renamed.
+ * Per-document first-pass results (messages, corpus data, line starts) of earlier runs, and the
+ * findings of each rule's last corpus step. A corpus step runs over all documents' data whenever its
+ * input differs from the last run's, so cross-document findings stay right when documents change,
+ * appear, disappear or are renamed.
  */
 export class LintCache {
-  private readonly previous: CacheData;
-  /** The cache file was read and matches this config. */
-  private readonly loaded: boolean;
-  /** Something differs from the cache file: it must be written. */
-  private dirty = false;
-  private readonly byKey = new Map<string, DocumentResult>();
-  private readonly next: Record<string, CachedFile> = {};
+  /** Shards read from the folder that match this config, by shard number. */
+  private readonly shards: (CacheShard | undefined)[];
+  /** Shard files present in the folder, matching this config or not. */
+  private readonly present: Set<number>;
+  /** Shards whose content differs from their file: they must be written. */
+  private readonly dirty = new Set<number>();
+  private readonly byKey = new Map<string, CachedDocument>();
+  private readonly next = new Map<string, CachedFile>();
+  /** Data digests of the live results handed out or stored, for the corpus-step memo. */
+  private readonly digests = new WeakMap<DocumentResult, DataDigests>();
+  /** Corpus steps of the last run, by rule id, and those of this run. */
+  private readonly steps: Record<string, CorpusStep>;
+  private readonly nextSteps: Record<string, CorpusStep> = {};
+  private stepsChanged = false;
   /** Documents taken from the cache and linted afresh in this run. */
   readonly stats = { hits: 0, misses: 0, filesUnchanged: 0 };
 
   private constructor(
-    readonly file: string,
+    readonly folder: string,
     readonly strategy: CacheStrategy,
     private readonly hash: string,
-    previous: CacheData | undefined,
+    stored: Map<number, CacheShard | undefined>,
+    steps: CorpusStepFile | undefined,
   ) {
-    this.loaded = Boolean(previous && previous.format === CACHE_FORMAT && previous.configHash === hash);
-    this.previous = this.loaded ? previous! : { format: CACHE_FORMAT, configHash: hash, savedAt: 0, files: {} };
-    for (const cached of Object.values(this.previous.files)) {
-      for (const document of cached.documents) this.byKey.set(document.key, document.result);
+    this.steps = steps && steps.configHash === hash ? steps.steps : {};
+    this.present = new Set(stored.keys());
+    this.shards = Array.from({ length: SHARDS }, (_, shard) => {
+      const read = stored.get(shard);
+      return read && read.configHash === hash ? read : undefined;
+    });
+    for (const shard of this.shards) {
+      for (const cached of Object.values(shard?.files ?? {})) {
+        for (const document of cached.documents) this.byKey.set(document.key, document);
+      }
     }
   }
 
-  /** Open the cache in `location` (a folder) for this config and working directory; an unreadable or stale cache starts empty. */
+  /** Open the cache in `location` (a folder) for this config and working directory; unreadable or stale shards start empty. */
   static async open(location: string, config: ResolvedConfig, cwd: string, strategy: CacheStrategy = 'metadata'): Promise<LintCache> {
-    const file = join(resolve(location), CACHE_FILE);
-    let previous: CacheData | undefined;
-    try {
-      previous = deserialize(await fs.readFile(file)) as CacheData;
-    } catch {
-      previous = undefined;
+    const folder = resolve(location);
+    const stored = new Map<number, CacheShard | undefined>();
+    let steps: CorpusStepFile | undefined;
+    const names = await fs.readdir(folder).catch(() => []);
+    for (const name of names) {
+      const match = SHARD_FILE.exec(name);
+      if (match) stored.set(Number.parseInt(match[1], 16), readCacheFile<ShardColumns, CacheShard>(join(folder, name), decodeShard));
+      else if (name === CORPUS_STEP_FILE) steps = readCacheFile<CorpusStepFile, CorpusStepFile>(join(folder, name), (read) => read);
     }
-    return new LintCache(file, strategy, configHash(config, resolve(cwd)), previous);
+    return new LintCache(folder, strategy, configHash(config, resolve(cwd)), stored, steps);
+  }
+
+  /** A stored document made live, its data digests remembered. */
+  private live(document: CachedDocument): DocumentResult {
+    const result = expand(document.result);
+    this.digests.set(result, document.digests);
+    return result;
   }
 
   /** The cached results of a whole file when its size and mtime are unchanged (metadata strategy only). */
   unchangedFile(absolute: string, size: number, mtimeMs: number): DocumentResult[] | undefined {
     if (this.strategy !== 'metadata') return undefined;
-    const cached = this.previous.files[absolute];
+    const shard = this.shards[shardOf(absolute)];
+    const cached = shard?.files[absolute];
     if (!cached || cached.size !== size || cached.mtimeMs !== mtimeMs) return undefined;
-    if (mtimeMs >= this.previous.savedAt - RACY_MS) return undefined;
+    if (mtimeMs >= shard!.savedAt - RACY_MS) return undefined;
     this.stats.filesUnchanged++;
     this.stats.hits += cached.documents.length;
-    this.next[absolute] = cached;
-    return cached.documents.map((document) => expand(document.result));
+    this.next.set(absolute, cached);
+    return cached.documents.map((document) => this.live(document));
   }
 
   /** The cached result of a document with this key, adjusted to its current JSONL line. */
@@ -156,7 +305,7 @@ export class LintCache {
       return undefined;
     }
     this.stats.hits++;
-    const result = expand(found);
+    const result = this.live(found);
     if (loaded.info.line !== undefined) result.file.line = loaded.info.line;
     return result;
   }
@@ -166,25 +315,92 @@ export class LintCache {
    * or pass copies: the messages array is copied here).
    */
   store(absolute: string, size: number, mtimeMs: number, documents: { key: string; result: DocumentResult }[]): void {
-    const before = this.previous.files[absolute];
+    const shard = shardOf(absolute);
+    const before = this.shards[shard]?.files[absolute];
     const same =
       before && before.size === size && before.mtimeMs === mtimeMs && before.documents.length === documents.length && before.documents.every((document, index) => document.key === documents[index].key);
-    if (!same) this.dirty = true;
-    this.next[absolute] = { size, mtimeMs, documents: documents.map(({ key, result }) => ({ key, result: compact(result) })) };
+    if (!same) this.dirty.add(shard);
+    this.next.set(absolute, {
+      size,
+      mtimeMs,
+      documents: documents.map(({ key, result }) => {
+        let digests = this.digests.get(result);
+        if (!digests) this.digests.set(result, (digests = digestsOf(result.corpusData)));
+        return { key, result: compact(result), digests };
+      }),
+    });
   }
 
-  /** Write the cache (unless nothing changed): files seen in this run, plus earlier entries of files not seen that still exist. */
+  /**
+   * The config with every corpus step memoized: a step whose input (each document's data for the
+   * rule, by digest, with its index, path, id and line) is the one of the last run reports the
+   * findings it reported then, without running; otherwise it runs and its findings are kept. Exactly
+   * what a run gives, since a corpus step sees nothing else. Only when every result went through the cache.
+   */
+  memoizeCorpusSteps(config: ResolvedConfig, results: DocumentResult[]): ResolvedConfig {
+    const digests = results.map((result) => this.digests.get(result));
+    if (digests.some((digest) => digest === undefined)) return config;
+    const places = results.map(({ file }, doc) => `\t${doc}\t${file.line ?? ''}\t${file.id ?? ''}\t${file.path}\n`);
+    const memoized = (active: ActiveRule): ActiveRule => {
+      const { rule } = active;
+      if (!rule.complete) return active;
+      const id = rule.meta.id;
+      const lines = [`${results.length}\n`];
+      for (let doc = 0; doc < results.length; doc++) {
+        const digest = digests[doc]![id];
+        if (digest !== undefined) lines.push(digest + places[doc]);
+      }
+      const input = createHash('sha1').update(lines.join('')).digest('hex');
+      const complete: typeof rule.complete = (context) => {
+        const previous = this.steps[id];
+        if (previous?.input === input) {
+          for (const [doc, descriptor] of previous.reports) context.report(doc, descriptor);
+          this.nextSteps[id] = previous;
+          return;
+        }
+        const reports: CorpusStep['reports'] = [];
+        rule.complete!({
+          ...context,
+          report(doc, descriptor) {
+            context.report(doc, descriptor);
+            reports.push([doc, descriptor]);
+          },
+        });
+        this.nextSteps[id] = { input, reports };
+        this.stepsChanged = true;
+      };
+      return { ...active, rule: { ...rule, complete } };
+    };
+    return { ...config, rules: config.rules.map(memoized) };
+  }
+
+  /**
+   * Write the shards that changed: each holds the files of this run, plus earlier entries of files
+   * not seen in this run that still exist. Shards left empty or stale are removed.
+   */
   async save(): Promise<void> {
-    const files: Record<string, CachedFile> = {};
-    let changed = this.dirty;
-    for (const [absolute, cached] of Object.entries(this.previous.files)) {
-      if (this.next[absolute]) continue;
-      if (existsSync(absolute)) files[absolute] = cached;
-      else changed = true;
+    const files: Record<string, CachedFile>[] = Array.from({ length: SHARDS }, () => ({}));
+    const changed = new Set(this.dirty);
+    for (const [shard, stored] of this.shards.entries()) {
+      if (this.present.has(shard) && !stored) changed.add(shard);
+      for (const [absolute, cached] of Object.entries(stored?.files ?? {})) {
+        if (this.next.has(absolute)) continue;
+        if (existsSync(absolute)) files[shard][absolute] = cached;
+        else changed.add(shard);
+      }
     }
-    if (!changed && this.loaded) return;
-    Object.assign(files, this.next);
-    const data: CacheData = { format: CACHE_FORMAT, configHash: this.hash, savedAt: Date.now(), files };
-    await writeFileAtomic(this.file, serialize(data));
+    for (const [absolute, cached] of this.next) files[shardOf(absolute)][absolute] = cached;
+    for (const [shard, stored] of this.shards.entries()) {
+      if (!stored && Object.keys(files[shard]).length > 0) changed.add(shard);
+    }
+    const savedAt = Date.now();
+    if (this.stepsChanged) await writeFileAtomic(join(this.folder, CORPUS_STEP_FILE), serialize({ format: CACHE_FORMAT, configHash: this.hash, steps: this.nextSteps } satisfies CorpusStepFile));
+    await Promise.all(
+      [...changed].map(async (shard) => {
+        const path = join(this.folder, shardFile(shard));
+        if (Object.keys(files[shard]).length === 0) await fs.rm(path, { force: true });
+        else await writeFileAtomic(path, serialize(encodeShard({ format: CACHE_FORMAT, configHash: this.hash, savedAt, files: files[shard] })));
+      }),
+    );
   }
 }

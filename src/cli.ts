@@ -4,9 +4,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { formatters, needsTexts } from './formatters/index.js';
+import { formatterLoaders, needsTexts } from './formatters/load.js';
 import { parseConcurrency } from './parallel.js';
-import { createProgress, progressWanted } from './progress.js';
 import { ConfigError } from './rule.js';
 import { onlyErrors, TOOL } from './report.js';
 import { loadReportTexts } from './report-texts.js';
@@ -24,7 +23,7 @@ duplicates, off-topic trailers, implausible dates, inconsistent spellings and
 repeated words. With no paths, lints the config's "corpus" roots, else corpus/.
 
 Options:
-  -f, --format NAME[:FILE]  Output format: ${Object.keys(formatters).join(', ')} (default stylish).
+  -f, --format NAME[:FILE]  Output format: ${Object.keys(formatterLoaders).join(', ')} (default stylish).
                             Repeatable; NAME:FILE writes that format to FILE.
   -o, --output FILE         Write the (single) format without a FILE here instead of stdout
   -c, --config FILE         Config file (default: .corpuslintrc.json found upward from cwd)
@@ -100,8 +99,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return colon > 0 ? { format: spec.slice(0, colon), path: spec.slice(colon + 1) } : { format: spec };
   });
   for (const output of outputs) {
-    if (!(output.format in formatters)) {
-      io.stderr(`corpus-lint: unknown format "${output.format}": expected one of ${Object.keys(formatters).join(', ')}\n`);
+    if (!(output.format in formatterLoaders)) {
+      io.stderr(`corpus-lint: unknown format "${output.format}": expected one of ${Object.keys(formatterLoaders).join(', ')}\n`);
       return EXIT.usage;
     }
   }
@@ -145,13 +144,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   const patterns = positionals.length > 0 ? positionals : defaultPatterns(config, io.cwd);
-  const progress = createProgress(io.progressStream, progressWanted(io.progressStream, process.env, Boolean(values.quiet)));
+  // The progress bar library is loaded only when stderr is a terminal, where a bar may show.
+  const progress = io.progressStream?.isTTY
+    ? await import('./progress.js').then(({ createProgress, progressWanted }) => createProgress(io.progressStream, progressWanted(io.progressStream, process.env, Boolean(values.quiet))))
+    : undefined;
   let run;
   try {
     run = await runWorkflow(patterns, config, values, io, {
       concurrency,
-      onFiles: (files) => progress.files(files),
-      onDocument: (_result, chars) => progress.document(chars),
+      onFiles: (files) => progress?.files(files),
+      onDocument: (_result, chars) => progress?.document(chars),
     });
   } catch (error) {
     // A bad baseline file, or a file system error while writing fixes, a baseline or the cache.
@@ -159,7 +161,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`corpus-lint: ${(error as Error).message}\n`);
     return EXIT.usage;
   } finally {
-    progress.stop();
+    progress?.stop();
   }
   for (const problem of run.problems) io.stderr(`corpus-lint: ${problem}\n`);
   for (const crash of run.crashes) io.stderr(`corpus-lint: rule crashed: ${crash}\n`);
@@ -169,7 +171,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (report.summary.documents > 0 || run.problems.length === 0) {
     const texts = outputs.some((output) => needsTexts.has(output.format)) ? await loadReportTexts(report, { cwd: io.cwd, jsonl: config.jsonl }) : undefined;
     for (const output of outputs) {
-      const text = formatters[output.format](report, { color: output.path ? false : color, cwd: io.cwd, ...(texts ? { texts } : {}) });
+      const format = await formatterLoaders[output.format]();
+      const text = format(report, { color: output.path ? false : color, cwd: io.cwd, ...(texts ? { texts } : {}) });
       if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), text);
       else if (run.diff === undefined) io.stdout(text);
     }

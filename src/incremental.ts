@@ -1,4 +1,4 @@
-import { promises as fs, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { completeCorpus, lintDocument, type DocumentResult, type LintRun } from './engine.js';
@@ -24,21 +24,19 @@ export interface CorpusRun extends LintRun {
   cacheStats?: LintCache['stats'];
 }
 
-/** Stat every file, STAT_CONCURRENCY at a time: awaiting 10,000 stats one by one costs mostly event-loop round trips. */
-async function statAll(files: string[]): Promise<(Stats | undefined)[]> {
-  const stats: (Stats | undefined)[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      stats[index] = await fs.stat(files[index]).catch(() => undefined);
+/**
+ * Stat every file, synchronously: 10,000 promise-based stats cost 2-4× the CPU of `statSync`
+ * (a thread-pool round trip and a promise each), and a stat of a local file does not block for long.
+ */
+function statAll(files: string[]): (Stats | undefined)[] {
+  return files.map((file) => {
+    try {
+      return statSync(file, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
     }
-  };
-  await Promise.all(Array.from({ length: STAT_CONCURRENCY }, worker));
-  return stats;
+  });
 }
-
-const STAT_CONCURRENCY = 64;
 
 /** Whether a run needs the corpus-aware runner rather than the plain `lintPaths`. */
 export function needsCorpusRun(config: ResolvedConfig, options: { cache: boolean; gates: boolean }): boolean {
@@ -70,7 +68,7 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
     for (const ruleId of result.crashed) crashes.push(`${ruleId}: ${result.file.path}${result.file.line ? `:${result.file.line}` : ''}`);
   };
   const files = [...all].sort();
-  const stats = cache ? await statAll(files) : [];
+  const stats = cache ? statAll(files) : [];
   for (const [index, absolute] of files.entries()) {
     const stat = stats[index];
     const unchanged = stat && cache?.unchangedFile(absolute, stat.size, stat.mtimeMs);
@@ -95,7 +93,7 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
     }
     if (cache && stat && !uncacheable) cache.store(absolute, stat.size, stat.mtimeMs, fresh);
   }
-  crashes.push(...completeCorpus(results, config));
+  crashes.push(...completeCorpus(results, cache ? cache.memoizeCorpusSteps(config, results) : config));
   if (cache) await cache.save();
   const corpus = results.map((result) => result.file);
   const report = buildReport(corpus.filter((_, index) => isReported[index]));

@@ -1,11 +1,23 @@
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, resolveConfig } from '../src/config.js';
 import { ConfigError } from '../src/rule.js';
+import { builtinRules } from '../src/rules.js';
+import { createAjv, readPackageJson } from '../src/schema.js';
+import { packagePath } from '../src/paths.js';
 import { cli, makeTree } from './helpers/cli.js';
 
 describe('config', () => {
+  it('ships schemas that are valid against the JSON Schema meta-schema (not checked at run time)', () => {
+    const ajv = createAjv({ validateSchema: true });
+    expect(ajv.validateSchema({ type: 'strin' })).toBe(false);
+    const files = ['src', 'rules', 'reports'].flatMap((dir) => readdirSync(packagePath(dir)).filter((name) => name.endsWith('.schema.json')).map((name) => `${dir}/${name}`));
+    expect(files).toContain('src/config.schema.json');
+    for (const file of files) expect([file, ajv.validateSchema(readPackageJson<object>(file)), ajv.errors]).toEqual([file, true, null]);
+    for (const rule of builtinRules.values()) expect([rule.meta.id, ajv.validateSchema(rule.meta.schema), ajv.errors]).toEqual([rule.meta.id, true, null]);
+  });
+
   it('has defaults: every built-in rule at its default severity', () => {
     const config = resolveConfig({});
     expect(config.rules.map((r) => [r.rule.meta.id, r.severity])).toContainEqual(['repeated-words', 'warning']);

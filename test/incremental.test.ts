@@ -1,4 +1,4 @@
-import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type UserConfig } from '../src/config.js';
@@ -28,6 +28,8 @@ const corpusFiles = {
 function findings(files: { path: string; id?: string; messages: { ruleId: string; start: number; end: number; related?: { path: string }[] }[] }[]) {
   return files.map((file) => [file.path + (file.id ? `#${file.id}` : ''), file.messages.map((m) => `${m.ruleId} ${m.start}-${m.end} ${m.related?.map((r) => r.path).join(',') ?? ''}`)]);
 }
+
+const shardFiles = (root: string) => readdirSync(join(root, '.corpuslintcache')).filter((name) => name.startsWith('shard-'));
 
 async function cold(root: string, patterns = ['corpus']) {
   return lintCorpus(patterns, { cwd: root, config: configOf() });
@@ -131,10 +133,62 @@ describe('--cache', () => {
     }
   });
 
-  it('ignores an unreadable cache file', async () => {
-    const root = makeTree({ ...corpusFiles, '.corpuslintcache/cache.v8': 'not a cache' });
+  it("replays a corpus step whose input is unchanged, and reruns it when a document's data, place or path changes", async () => {
+    let completions = 0;
+    const counted = { ...sameOpening, complete: (corpus: Parameters<NonNullable<typeof sameOpening.complete>>[0]) => (completions++, sameOpening.complete!(corpus)) };
+    const countedRules = new Map<string, Rule<any, any>>([counted, repeatedWords].map((rule) => [rule.meta.id, rule as Rule<any, any>]));
+    const config = resolveConfig({}, { rules: countedRules });
+    const root = makeTree(corpusFiles);
+    const run = async () => lintCorpus(['corpus'], { cwd: root, config, cache: await LintCache.open(join(root, '.corpuslintcache'), config, root) });
+    const expectCold = async (warmRun: Awaited<ReturnType<typeof run>>) => {
+      const before = completions;
+      expect(warmRun.report).toEqual((await lintCorpus(['corpus'], { cwd: root, config })).report);
+      completions = before;
+    };
+    await expectCold(await run());
+    expect(completions).toBe(1);
+    await expectCold(await run());
+    expect(completions).toBe(1);
+    // A new body under the same opening line: same-opening's data is unchanged, repeated-words finds more.
+    writeFileSync(join(root, 'corpus/c.txt'), `${opening}\nThe the board met again.\n`);
+    const sameInput = await run();
+    expect(completions).toBe(1);
+    expect(sameInput.cacheStats).toMatchObject({ misses: 1 });
+    await expectCold(sameInput);
+    writeFileSync(join(root, 'corpus/b.txt'), `${opening}\nNow b opens the same way.\n`);
+    await expectCold(await run());
+    expect(completions).toBe(2);
+    renameSync(join(root, 'corpus/a.txt'), join(root, 'corpus/a0.txt'));
+    await expectCold(await run());
+    expect(completions).toBe(3);
+  });
+
+  it('ignores an unreadable cache shard, and replaces or removes it', async () => {
+    const root = makeTree({ ...corpusFiles, '.corpuslintcache/shard-00.v8': 'not a cache', '.corpuslintcache/shard-3f.v8': 'not a cache' });
     const run = await warm(root);
     expect(run.cacheStats).toMatchObject({ hits: 0, misses: 5 });
+    for (const name of shardFiles(root)) expect(readFileSync(join(root, '.corpuslintcache', name), 'utf8')).not.toBe('not a cache');
+    expect((await warm(root)).cacheStats).toMatchObject({ hits: 5, misses: 0 });
+  });
+
+  it('rewrites only the shard files of changed or deleted files', async () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, at) => [`corpus/n${at}.txt`, `Report number ${at} on the the harbour.\n`]));
+    const root = makeTree(many);
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (const path of Object.keys(many)) utimesSync(join(root, path), old, old);
+    await warm(root);
+    const contents = () => new Map(shardFiles(root).map((name) => [name, readFileSync(join(root, '.corpuslintcache', name))]));
+    const before = contents();
+    expect(before.size).toBeGreaterThan(10);
+    writeFileSync(join(root, 'corpus/n3.txt'), 'A changed report.\n');
+    rmSync(join(root, 'corpus/n7.txt'));
+    const run = await warm(root);
+    expect(run.cacheStats).toMatchObject({ filesUnchanged: 38, misses: 1 });
+    const after = contents();
+    const rewritten = [...before.keys()].filter((name) => !after.get(name)?.equals(before.get(name)!));
+    expect(rewritten.length).toBeGreaterThanOrEqual(1);
+    expect(rewritten.length).toBeLessThanOrEqual(2);
+    expect(findings((await warm(root)).report.files)).toEqual(findings((await cold(root)).report.files));
   });
 });
 

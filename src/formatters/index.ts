@@ -1,10 +1,8 @@
 import type { ReportTexts } from '../report-texts.js';
 import type { Report } from '../types.js';
-import { formatGithub } from './github.js';
-import { formatHtml } from './html.js';
-import { formatJson } from './json.js';
-import { formatSarif } from './sarif.js';
-import { formatStylish } from './stylish.js';
+import { formatterLoaders } from './load.js';
+
+export { needsTexts } from './load.js';
 
 /** Options every formatter receives. */
 export interface FormatterOptions {
@@ -17,13 +15,6 @@ export interface FormatterOptions {
 export type Formatter = (report: Report, options: FormatterOptions) => string;
 
 /** Output formats by name. */
-export const formatters: Record<string, Formatter> = {
-  stylish: (report, options) => formatStylish(report, options),
-  json: (report) => formatJson(report),
-  sarif: (report, options) => formatSarif(report, options),
-  github: (report) => formatGithub(report),
-  html: (report, options) => formatHtml(report, options),
-};
-
-/** Formats that use document texts: the CLI re-reads the documents with findings for them. */
-export const needsTexts: ReadonlySet<string> = new Set(['sarif', 'html']);
+export const formatters: Record<string, Formatter> = Object.fromEntries(
+  await Promise.all(Object.entries(formatterLoaders).map(async ([name, load]) => [name, await load()] as const)),
+);
