@@ -3,7 +3,9 @@ import { createRuleContext } from './context.js';
 import { extractMetadata, readDocuments, resolveInputs, type InputOptions, type LoadedDocument } from './inputs.js';
 import { formatMessage } from './rule.js';
 import { compareMessages, countMessages, emptySummary, sortedSummary } from './report.js';
-import { ReportFileStore, SPILL_AFTER } from './report-files.js';
+import { CorpusDataStore, corpusEntry, type CorpusDocuments, type CorpusPlace } from './corpus-data.js';
+import { ReportFileStore } from './report-files.js';
+import { SPILL_AFTER } from './spill.js';
 import type { Concurrency } from './parallel.js';
 import type { Descriptor, DocumentInfo, Report, ReportFile, ReportMessage, ReportRelated, Severity } from './types.js';
 
@@ -93,17 +95,12 @@ function positioned(lineStarts: ArrayLike<number>, start: number, end: number) {
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column, start, end };
 }
 
-/** What the corpus step keeps of a document: where it is and its corpus data, nothing of its text. */
+/** Where a document is, to place findings in it. */
 interface Placed {
   path: string;
   id?: string;
   line?: number;
   lineStarts: ArrayLike<number>;
-}
-
-interface CorpusDocument extends Placed {
-  length: number;
-  corpusData: Record<string, unknown>;
 }
 
 function toReportMessage(
@@ -212,14 +209,11 @@ function hasCorpusData(result: DocumentResult): boolean {
   return Object.keys(result.corpusData).length > 0;
 }
 
-/**
- * The corpus step of every rule that has one, over the documents with corpus data (by corpus index,
- * in corpus order): each finding goes to `onMessage`. Resolves to the rules that failed.
- */
-function runCorpusStep(documents: Map<number, CorpusDocument>, config: ResolvedConfig, onMessage: (doc: number, message: ReportMessage) => void): string[] {
+/** Run the corpus step of every rule that has one: each finding goes to `onMessage`. Resolves to the rules that failed. */
+function runCorpusStep(documents: CorpusDocuments, config: ResolvedConfig, onMessage: (doc: number, message: ReportMessage) => void): string[] {
   const crashes: string[] = [];
-  const placed = (ruleId: string, doc: number): CorpusDocument => {
-    const target = documents.get(doc);
+  const placed = (ruleId: string, doc: number): CorpusPlace => {
+    const target = documents.place(doc);
     if (!target) throw new Error(`Rule "${ruleId}" reported on document ${doc}, which has no corpus data`);
     return target;
   };
@@ -227,18 +221,11 @@ function runCorpusStep(documents: Map<number, CorpusDocument>, config: ResolvedC
     const { rule } = active;
     if (!rule.complete) continue;
     const ruleId = rule.meta.id;
-    const entries = [];
-    for (const [doc, document] of documents) {
-      const data = document.corpusData[ruleId];
-      if (data === undefined) continue;
-      const { path, id, line } = document;
-      entries.push({ doc, path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), data });
-    }
     try {
       rule.complete({
         ruleId,
         options: active.options,
-        entries,
+        entries: documents.entries(ruleId),
         describe(doc) {
           const { path, id, line } = placed(ruleId, doc);
           return line !== undefined ? `${path}:${line}${id !== undefined ? ` (${id})` : ''}` : path;
@@ -259,17 +246,17 @@ function runCorpusStep(documents: Map<number, CorpusDocument>, config: ResolvedC
   return crashes;
 }
 
-function corpusDocument(result: DocumentResult): CorpusDocument {
-  const { path, id, line } = result.file;
-  return { path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), lineStarts: result.lineStarts, length: result.length, corpusData: result.corpusData };
-}
-
 /** Run the corpus step of every rule that has one over first-pass results (in corpus order): findings join their documents' messages. */
 export function completeCorpus(results: DocumentResult[], config: ResolvedConfig): string[] {
-  const documents = new Map<number, CorpusDocument>();
-  results.forEach((result, doc) => {
-    if (hasCorpusData(result)) documents.set(doc, corpusDocument(result));
-  });
+  const documents: CorpusDocuments = {
+    place(doc) {
+      const result = results[doc];
+      if (!result || !hasCorpusData(result)) return undefined;
+      const { path, id, line } = result.file;
+      return { path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), lineStarts: result.lineStarts, length: result.length };
+    },
+    entries: (ruleId) => results.flatMap((result, doc) => (result.corpusData[ruleId] === undefined ? [] : [corpusEntry(doc, result.file, result.corpusData[ruleId])])),
+  };
   return runCorpusStep(documents, config, (doc, message) => void results[doc].file.messages.push(message));
 }
 
@@ -297,14 +284,15 @@ export const firstPassInThread: FirstPass = async (documents, config, onResult) 
  */
 class RunCollector {
   readonly files: ReportFileStore;
+  readonly corpus: CorpusDataStore;
   readonly summary = emptySummary();
-  readonly corpus = new Map<number, CorpusDocument>();
   readonly crashes: string[] = [];
   /** Every record of a JSONL file has the same path: one copy of it, not one per document. */
   private readonly paths = new Map<string, string>();
 
-  constructor(spillAfter: number) {
+  constructor(config: ResolvedConfig, spillAfter: number) {
     this.files = new ReportFileStore(spillAfter);
+    this.corpus = new CorpusDataStore(config.rules.flatMap((active) => (active.rule.complete ? [active.rule.meta.id] : [])), spillAfter);
   }
 
   add(result: DocumentResult): void {
@@ -315,7 +303,7 @@ class RunCollector {
     for (const ruleId of result.crashed) this.crashes.push(`${ruleId}: ${file.path}${file.line ? `:${file.line}` : ''}`);
     file.messages.sort(compareMessages);
     countMessages(this.summary, file.messages);
-    if (hasCorpusData(result)) this.corpus.set(this.files.count, corpusDocument(result));
+    if (hasCorpusData(result)) this.corpus.add(this.files.count, file, result.lineStarts, result.length, result.corpusData);
     this.files.add(file);
   }
 }
@@ -328,7 +316,7 @@ export async function lintDocuments(
   firstPass: FirstPass = firstPassInThread,
   spillAfter = SPILL_AFTER,
 ): Promise<{ report: Report; crashes: string[] }> {
-  const run = new RunCollector(spillAfter);
+  const run = new RunCollector(config, spillAfter);
   await firstPass(documents, config, (result, chars) => {
     run.add(result);
     onDocument?.(result, chars);

@@ -1,91 +1,13 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compareMessages, REPORT_VERSION, TOOL } from './report.js';
+import { SPILL_AFTER, SpillFile } from './spill.js';
 import type { Report, ReportFile, ReportMessage } from './types.js';
 
-/** Documents a run keeps in memory before its report's file entries go to a temporary file. */
-export const SPILL_AFTER = 10_000;
-
 const FILE_INDENT = '    ';
-const WRITE_BUFFER = 1 << 20;
 
 /** A file entry as `JSON.stringify(report, null, 2)` writes it inside the `files` array. */
 export function reportFileJson(file: ReportFile): string {
   // JSON escapes line breaks inside strings: every raw line break is indentation.
   return FILE_INDENT + JSON.stringify(file, null, 2).replaceAll('\n', '\n' + FILE_INDENT);
-}
-
-const liveDirectories = new Set<string>();
-let cleanupRegistered = false;
-
-function removeLiveDirectories(): void {
-  for (const directory of liveDirectories) rmSync(directory, { recursive: true, force: true });
-  liveDirectories.clear();
-}
-
-/** File entries as JSON text, appended in order to a temporary file (removed when read back whole or at exit). */
-class SpillFile {
-  private readonly directory = mkdtempSync(join(tmpdir(), 'corpus-lint-report-'));
-  private readonly fd = openSync(join(this.directory, 'files.json'), 'w+');
-  /** Byte length of each entry, in order. */
-  private readonly lengths: number[] = [];
-  private pending: string[] = [];
-  private pendingChars = 0;
-  private written = 0;
-
-  constructor() {
-    liveDirectories.add(this.directory);
-    if (!cleanupRegistered) {
-      cleanupRegistered = true;
-      process.once('exit', removeLiveDirectories);
-    }
-  }
-
-  append(json: string): void {
-    this.lengths.push(Buffer.byteLength(json));
-    this.pending.push(json);
-    this.pendingChars += json.length;
-    if (this.pendingChars >= WRITE_BUFFER) this.flush();
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    this.written += writeSync(this.fd, this.pending.join(''), this.written);
-    this.pending = [];
-    this.pendingChars = 0;
-  }
-
-  /** The entries in order, read back in blocks. */
-  *read(): Generator<string> {
-    this.flush();
-    let buffer = Buffer.alloc(4 * WRITE_BUFFER);
-    let filled = 0;
-    let at = 0;
-    let position = 0;
-    for (const length of this.lengths) {
-      if (filled - at < length) {
-        if (length > buffer.length) buffer = Buffer.concat([buffer.subarray(at, filled)], Math.max(length, 2 * buffer.length));
-        else buffer.copy(buffer, 0, at, filled);
-        filled -= at;
-        at = 0;
-        while (filled < length) {
-          const read = readSync(this.fd, buffer, filled, buffer.length - filled, position);
-          if (read === 0) throw new Error('Report spill file ended early');
-          filled += read;
-          position += read;
-        }
-      }
-      yield buffer.toString('utf8', at, at + length);
-      at += length;
-    }
-  }
-
-  remove(): void {
-    closeSync(this.fd);
-    rmSync(this.directory, { recursive: true, force: true });
-    liveDirectories.delete(this.directory);
-  }
 }
 
 /** A spilled report's entries and the corpus-step messages still to merge into them. */
@@ -138,7 +60,7 @@ export class ReportFileStore {
       enumerable: true,
       configurable: true,
       get() {
-        const files = Array.from(spill.read(), (json, index) => withExtra(JSON.parse(json) as ReportFile, extra.get(index)));
+        const files = Array.from(spill.read(), (json, index) => withExtra(JSON.parse(json.toString()) as ReportFile, extra.get(index)));
         spilledReports.delete(report);
         spill.remove();
         settle(files);
@@ -161,6 +83,6 @@ export function* reportFileTexts(report: Report): Generator<string> {
   let index = 0;
   for (const json of spilled.spill.read()) {
     const extra = spilled.extra.get(index++);
-    yield extra ? reportFileJson(withExtra(JSON.parse(json) as ReportFile, extra)) : json;
+    yield extra ? reportFileJson(withExtra(JSON.parse(json.toString()) as ReportFile, extra)) : json.toString();
   }
 }

@@ -12,7 +12,7 @@ import { builtinRules } from '../src/rules.js';
 import { CorpusGenerator } from '../scripts/generate-corpus.js';
 import sameOpening from './helpers/same-opening-rule.js';
 
-const spillDirectories = () => readdirSync(tmpdir()).filter((name) => name.startsWith('corpus-lint-report-'));
+const spillDirectories = () => readdirSync(tmpdir()).filter((name) => name.startsWith('corpus-lint-spill-'));
 
 /** Generated documents whose openings repeat, so the corpus step reports on some of them. */
 function documents(count: number): LoadedDocument[] {
