@@ -2,12 +2,10 @@ import { compareMessages, REPORT_VERSION, TOOL } from './report.js';
 import { SPILL_AFTER, SpillFile } from './spill.js';
 import type { Report, ReportFile, ReportMessage } from './types.js';
 
-const FILE_INDENT = '    ';
-
 /** A file entry as `JSON.stringify(report, null, 2)` writes it inside the `files` array. */
 export function reportFileJson(file: ReportFile): string {
-  // JSON escapes line breaks inside strings: every raw line break is indentation.
-  return FILE_INDENT + JSON.stringify(file, null, 2).replaceAll('\n', '\n' + FILE_INDENT);
+  // Nested as deep as in the report, so JSON.stringify indents it; then `[\n  [\n` and `\n  ]\n]` are cut.
+  return JSON.stringify([[file]], null, 2).slice(6, -6);
 }
 
 /** A spilled report's entries and the corpus-step messages still to merge into them. */

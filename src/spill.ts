@@ -21,7 +21,7 @@ export class SpillFile {
   private readonly fd = openSync(join(this.directory, 'records'), 'w+');
   /** Byte length of each record, in order. */
   private readonly lengths: number[] = [];
-  private pending: Buffer[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private pendingBytes = 0;
   private written = 0;
 
@@ -33,22 +33,27 @@ export class SpillFile {
     }
   }
 
-  /** Records appended so far. */
-  get count(): number {
-    return this.lengths.length;
-  }
-
+  /** Append a record: text (written as UTF-8) or bytes. */
   append(record: string | Uint8Array): void {
-    const bytes = typeof record === 'string' ? Buffer.from(record) : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
-    this.lengths.push(bytes.length);
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    const bytes = typeof record === 'string' ? Buffer.byteLength(record) : record.byteLength;
+    this.lengths.push(bytes);
+    this.pending.push(record);
+    this.pendingBytes += bytes;
     if (this.pendingBytes >= WRITE_BUFFER) this.flush();
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    const block = Buffer.concat(this.pending, this.pendingBytes);
+    // Runs of text are joined and encoded once, not record by record.
+    const parts: Uint8Array[] = [];
+    for (let start = 0; start < this.pending.length; ) {
+      let end = start;
+      while (end < this.pending.length && typeof this.pending[end] === 'string') end++;
+      if (end > start) parts.push(Buffer.from(this.pending.slice(start, end).join('')));
+      else parts.push(this.pending[end++] as Uint8Array);
+      start = end;
+    }
+    const block = Buffer.concat(parts, this.pendingBytes);
     for (let at = 0; at < block.length; ) at += writeSync(this.fd, block, at, block.length - at, this.written + at);
     this.written += block.length;
     this.pending = [];
