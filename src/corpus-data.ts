@@ -105,7 +105,8 @@ export class CorpusDataStore implements CorpusDocuments {
     const rule = this.rules.get(ruleId);
     if (!rule) return [];
     this.rules.delete(ruleId);
-    const values = rule.spill ? Array.from(rule.spill.read(), (bytes) => deserialize(bytes) as unknown) : rule.values;
+    // Node's deserializer returns typed arrays as views into the bytes it reads: give each its own copy, not the reused read buffer.
+    const values = rule.spill ? Array.from(rule.spill.read(), (bytes) => deserialize(Uint8Array.from(bytes)) as unknown) : rule.values;
     rule.spill?.remove();
     return rule.docs.map((doc, index) => corpusEntry(doc, this.places.get(doc)!, values[index]));
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
+import { CorpusDataStore } from '../src/corpus-data.js';
 import { lintDocuments } from '../src/engine.js';
 import { formatJson, writeJson } from '../src/formatters/json.js';
 import type { LoadedDocument } from '../src/inputs.js';
@@ -62,5 +63,18 @@ describe('report entries spilled to a temporary file', () => {
     const { crashes, report } = await lintDocuments(docs, resolveConfig({}, { rules: new Map([['stray', stray as never]]) }));
     expect(crashes).toEqual(['stray: corpus step failed: Rule "stray" reported on document 1, which has no corpus data']);
     expect(report.summary.warnings).toBe(0);
+  });
+
+  it('reads spilled corpus data back intact past its read buffer, typed arrays included', () => {
+    const store = new CorpusDataStore(['r', 'unused'], 0);
+    // 400 × 16 kB: more than one read block, so a value still pointing into the reused read buffer would change.
+    const values = Array.from({ length: 400 }, (_, doc) => Uint32Array.from({ length: 4000 }, (_, at) => doc * 7 + at));
+    values.forEach((value, doc) => store.add(doc, { path: 'a.jsonl', line: doc + 1, messages: [] }, [0], 10, { r: value }));
+    const entries = store.entries('r');
+    expect(entries.map((entry) => entry.doc)).toEqual(values.map((_, doc) => doc));
+    expect(entries.every((entry, doc) => entry.line === doc + 1 && (entry.data as Uint32Array).every((number, at) => number === values[doc][at]))).toBe(true);
+    expect(store.place(3)).toMatchObject({ path: 'a.jsonl', line: 4, length: 10 });
+    expect(store.entries('unused')).toEqual([]);
+    store.clear();
   });
 });
