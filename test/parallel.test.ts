@@ -53,8 +53,11 @@ describe('parallel first pass', () => {
 
   it('runs the corpus step in the main thread on the workers\' compact results', async () => {
     const config = resolveConfig({});
-    const documents = generatedDocuments(600);
-    const results = await collect(parallelFirstPass(2), documents, config);
+    // Past 1 M characters: two batches, handed on in corpus order whichever finishes first.
+    const documents = generatedDocuments(300);
+    const used = stats();
+    const results = await collect(parallelFirstPass(2, { stats: used }), documents, config);
+    expect(used.batches).toBeGreaterThan(1);
     expect(results.map((result) => result.file.id)).toEqual(documents.map((document) => document.info.id));
     for (const result of results) expect(Object.keys(result).sort()).toEqual(['corpusData', 'crashed', 'file', 'length', 'lineStarts']);
     // Line starts travel back only for documents with corpus data, as a typed array.
