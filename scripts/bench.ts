@@ -283,7 +283,8 @@ async function main(): Promise<void> {
       const generated = await writeJsonlCorpus(bigFile, { documents: small * 10 }, 7);
       const runSmall = await runCli([smallFile], join(scratch, 'linearity-n.json'), values.concurrency);
       const runBig = await runCli([bigFile], join(scratch, 'linearity-10n.json'), values.concurrency);
-      const firstPass = await parallelFirstPass(values.concurrency === 'off' ? 'off' : 'auto')(documentsOf([bigFile], config), config);
+      const firstPass: DocumentResult[] = [];
+      await parallelFirstPass(values.concurrency === 'off' ? 'off' : 'auto')(documentsOf([bigFile], config), config, (result) => void firstPass.push(result));
       const stepSmall = timeCorpusStep(firstPass, small, config);
       const stepBig = timeCorpusStep(firstPass, small * 10, config);
       print();

@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
+import { writeJson } from './formatters/json.js';
 import { formatterLoaders, needsTexts } from './formatters/load.js';
 import { parseConcurrency } from './parallel.js';
 import { ConfigError } from './rule.js';
@@ -171,6 +172,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (report.summary.documents > 0 || run.problems.length === 0) {
     const texts = outputs.some((output) => needsTexts.has(output.format)) ? await loadReportTexts(report, { cwd: io.cwd, jsonl: config.jsonl }) : undefined;
     for (const output of outputs) {
+      if (output.format === 'json') {
+        // Written in pieces: a large run's report is streamed, never built as one string.
+        if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), (write) => writeJson(report, write));
+        else if (run.diff === undefined) writeJson(report, io.stdout);
+        continue;
+      }
       const format = await formatterLoaders[output.format]();
       const text = format(report, { color: output.path ? false : color, cwd: io.cwd, ...(texts ? { texts } : {}) });
       if (output.path) await writeFileAtomic(resolve(io.cwd, output.path), text);

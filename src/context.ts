@@ -1,7 +1,7 @@
 import type { Root } from 'nlcst';
 import { unified } from 'unified';
 import retextEnglish from 'retext-english';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import type { Descriptor, DocumentInfo, Rule, RuleContext, TextLine } from './types.js';
 
 const englishParser = unified().use(retextEnglish).freeze();
@@ -32,17 +32,19 @@ interface ContextInput<Options> {
   options: Options;
   text: string;
   doc: DocumentInfo;
-  file: VFile;
+  /** The document's VFile; made on first use when absent. */
+  file?: VFile;
   /** An already parsed tree; parsed lazily when absent. */
   tree?: Root;
   /** Memo shared between the rules of one document. */
   memo?: Map<string, unknown>;
 }
 
-/** Build the context a rule's `check` receives; the tree and lines are computed once, on demand. */
+/** Build the context a rule's `check` receives; the tree, lines and VFile are made once, on demand. */
 export function createRuleContext<Options>(input: ContextInput<Options>, report: (descriptor: Descriptor) => void): RuleContext<Options> {
   const memo = input.memo ?? new Map<string, unknown>();
   if (input.tree) memo.set('tree', input.tree);
+  if (input.file) memo.set('file', input.file);
   const shared = <T>(key: string, compute: () => T): T => {
     if (!memo.has(key)) memo.set(key, compute());
     return memo.get(key) as T;
@@ -52,7 +54,9 @@ export function createRuleContext<Options>(input: ContextInput<Options>, report:
     ruleId: input.rule.meta.id,
     options: input.options,
     doc: input.doc,
-    file: input.file,
+    get file() {
+      return shared('file', () => new VFile({ value: text, path: input.doc.path, data: { ...input.doc } }));
+    },
     text,
     get lines() {
       return shared('lines', () => splitLines(text));

@@ -1,9 +1,11 @@
-import { VFile } from 'vfile';
 import type { ResolvedConfig } from './config.js';
 import { createRuleContext } from './context.js';
 import { extractMetadata, readDocuments, resolveInputs, type InputOptions, type LoadedDocument } from './inputs.js';
 import { formatMessage } from './rule.js';
-import { buildReport } from './report.js';
+import { compareMessages, countMessages, emptySummary, sortedSummary } from './report.js';
+import { CorpusDataStore, corpusEntry, type CorpusDocuments, type CorpusPlace } from './corpus-data.js';
+import { ReportFileStore } from './report-files.js';
+import { SPILL_AFTER } from './spill.js';
 import type { Concurrency } from './parallel.js';
 import type { Descriptor, DocumentInfo, Report, ReportFile, ReportMessage, ReportRelated, Severity } from './types.js';
 
@@ -13,10 +15,13 @@ export const INPUT_RULE_URL = 'https://github.com/corpus-lint/corpus-lint#bad-in
 /** Per-document outcome of the first pass: the report entry and compact data for the corpus step. */
 export interface DocumentResult {
   file: ReportFile;
-  /** Offsets where each line starts: enough to place corpus-step findings without the text. */
-  lineStarts: number[];
+  /**
+   * Offsets where each line starts: enough to place corpus-step findings without the text. Only for
+   * a document with corpus data (the corpus step reports on no other); `[0]` otherwise.
+   */
+  lineStarts: ArrayLike<number>;
   length: number;
-  /** Rule id to the data the rule's `check` returned. */
+  /** Rule id to the data the rule's `check` returned (one shared frozen empty object when none). */
   corpusData: Record<string, unknown>;
   /** Rules that threw on this document. */
   crashed: string[];
@@ -41,24 +46,33 @@ export interface LintOptions {
   onFiles?: (files: string[]) => void;
   /** Worker threads for the first pass: a number, `auto` (all cores, for large runs) or `off` (default). */
   concurrency?: Concurrency;
+  /** Documents past which the report's entries go to a temporary file (default SPILL_AFTER). */
+  spillAfter?: number;
 }
 
-/** How the first pass runs on documents: in this thread or over a worker pool. */
+/** How the first pass runs on documents (in this thread or over a worker pool): each result goes to `onResult` in corpus order. */
 export type FirstPass = (
   documents: AsyncIterable<LoadedDocument> | Iterable<LoadedDocument>,
   config: ResolvedConfig,
-  onDocument?: LintOptions['onDocument'],
-) => Promise<DocumentResult[]>;
+  onResult: (result: DocumentResult, chars: number) => void,
+) => Promise<void>;
 
 /** Offsets at which lines start. */
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+export function lineStartsOf(text: string): Uint32Array {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  const starts = new Uint32Array(lines);
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[line++] = at + 1;
   return starts;
 }
 
+const NO_LINE_STARTS: ArrayLike<number> = Object.freeze([0]);
+const NO_CORPUS_DATA: Record<string, unknown> = Object.freeze({});
+const NO_CRASHES: string[] = Object.freeze([]) as unknown as string[];
+
 // vfile-location needs the whole text; the corpus step keeps only line starts, so positions are found here.
-function toPoint(lineStarts: number[], offset: number): { line: number; column: number } {
+function toPoint(lineStarts: ArrayLike<number>, offset: number): { line: number; column: number } {
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {
@@ -75,17 +89,18 @@ export function maskMetadata(text: string, contentStart: number): string {
   return text.slice(0, contentStart).replace(/[^\r\n]/g, ' ') + text.slice(contentStart);
 }
 
-function positioned(lineStarts: number[], start: number, end: number) {
+function positioned(lineStarts: ArrayLike<number>, start: number, end: number) {
   const from = toPoint(lineStarts, start);
   const to = toPoint(lineStarts, end);
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column, start, end };
 }
 
+/** Where a document is, to place findings in it. */
 interface Placed {
   path: string;
   id?: string;
   line?: number;
-  lineStarts: number[];
+  lineStarts: ArrayLike<number>;
 }
 
 function toReportMessage(
@@ -154,26 +169,26 @@ export function lintDocument(loaded: LoadedDocument, index: number, config: Reso
   };
   const raw = loaded.text;
   if (raw === undefined || raw.trim() === '') {
-    return { file, lineStarts: [0], length: raw?.length ?? 0, corpusData: {}, crashed: [] };
+    return { file, lineStarts: NO_LINE_STARTS, length: raw?.length ?? 0, corpusData: NO_CORPUS_DATA, crashed: NO_CRASHES };
   }
   const text = maskMetadata(raw, info.contentStart);
-  const lineStarts = lineStartsOf(text);
-  const here: Placed = { ...info, lineStarts };
-  const vfile = new VFile({ value: text, path: info.path, data: { ...info } });
+  // Line starts only once a rule reports or returns corpus data: most documents need none.
+  let here: Placed | undefined;
+  const placeHere = () => (here ??= { ...info, lineStarts: lineStartsOf(text) });
   const memo = new Map<string, unknown>();
-  const corpusData: Record<string, unknown> = {};
-  const crashed: string[] = [];
+  let corpusData: Record<string, unknown> | undefined;
+  let crashed: string[] | undefined;
   for (const active of config.rules) {
     const { rule } = active;
-    const context = createRuleContext({ rule, options: active.options, text, doc: info, file: vfile, memo }, (descriptor) => {
+    const context = createRuleContext({ rule, options: active.options, text, doc: info, memo }, (descriptor) => {
       const message = formatMessage(rule.meta, descriptor.messageId, descriptor.data);
-      file.messages.push(toReportMessage(descriptor, message, rule.meta.id, active.severity, rule.meta.url, here, () => here));
+      file.messages.push(toReportMessage(descriptor, message, rule.meta.id, active.severity, rule.meta.url, placeHere(), placeHere));
     });
     try {
       const data = rule.check(context);
-      if (data !== undefined) corpusData[rule.meta.id] = data;
+      if (data !== undefined) (corpusData ??= {})[rule.meta.id] = data;
     } catch (error) {
-      crashed.push(rule.meta.id);
+      (crashed ??= []).push(rule.meta.id);
       file.messages.push({
         ...inputMessage({ severity: 'error', fatal: true, message: `Rule "${rule.meta.id}" failed on ${info.path}: ${(error as Error).message}` }),
         ruleId: rule.meta.id,
@@ -181,47 +196,68 @@ export function lintDocument(loaded: LoadedDocument, index: number, config: Reso
       });
     }
   }
-  return { file, lineStarts, length: text.length, corpusData, crashed };
+  return {
+    file,
+    lineStarts: corpusData ? placeHere().lineStarts : NO_LINE_STARTS,
+    length: text.length,
+    corpusData: corpusData ?? NO_CORPUS_DATA,
+    crashed: crashed ?? NO_CRASHES,
+  };
 }
 
-/** Run the corpus step of every rule that has one, over the first pass's results (in corpus order). */
-export function completeCorpus(results: DocumentResult[], config: ResolvedConfig): string[] {
+function hasCorpusData(result: DocumentResult): boolean {
+  return Object.keys(result.corpusData).length > 0;
+}
+
+/** Run the corpus step of every rule that has one: each finding goes to `onMessage`. Resolves to the rules that failed. */
+function runCorpusStep(documents: CorpusDocuments, config: ResolvedConfig, onMessage: (doc: number, message: ReportMessage) => void): string[] {
   const crashes: string[] = [];
-  const placed = (doc: number): Placed => ({ ...results[doc].file, lineStarts: results[doc].lineStarts });
+  const placed = (ruleId: string, doc: number): CorpusPlace => {
+    const target = documents.place(doc);
+    if (!target) throw new Error(`Rule "${ruleId}" reported on document ${doc}, which has no corpus data`);
+    return target;
+  };
   for (const active of config.rules) {
     const { rule } = active;
     if (!rule.complete) continue;
-    const entries = [];
-    for (let doc = 0; doc < results.length; doc++) {
-      const data = results[doc].corpusData[rule.meta.id];
-      if (data === undefined) continue;
-      const { path, id, line } = results[doc].file;
-      entries.push({ doc, path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), data });
-    }
+    const ruleId = rule.meta.id;
     try {
       rule.complete({
-        ruleId: rule.meta.id,
+        ruleId,
         options: active.options,
-        entries,
+        entries: documents.entries(ruleId),
         describe(doc) {
-          const { path, id, line } = results[doc].file;
+          const { path, id, line } = placed(ruleId, doc);
           return line !== undefined ? `${path}:${line}${id !== undefined ? ` (${id})` : ''}` : path;
         },
         report(doc, descriptor) {
-          const target = results[doc];
-          if (!target) throw new Error(`Rule "${rule.meta.id}" reported on unknown document ${doc}`);
+          const target = placed(ruleId, doc);
           if (!(descriptor.start >= 0 && descriptor.end >= descriptor.start && descriptor.end <= target.length)) {
-            throw new Error(`Rule "${rule.meta.id}" reported an invalid span [${descriptor.start}, ${descriptor.end}) in ${target.file.path}`);
+            throw new Error(`Rule "${ruleId}" reported an invalid span [${descriptor.start}, ${descriptor.end}) in ${target.path}`);
           }
           const message = formatMessage(rule.meta, descriptor.messageId, descriptor.data);
-          target.file.messages.push(toReportMessage(descriptor, message, rule.meta.id, active.severity, rule.meta.url, placed(doc), placed));
+          onMessage(doc, toReportMessage(descriptor, message, ruleId, active.severity, rule.meta.url, target, (other) => placed(ruleId, other)));
         },
       });
     } catch (error) {
-      crashes.push(`${rule.meta.id}: corpus step failed: ${(error as Error).message}`);
+      crashes.push(`${ruleId}: corpus step failed: ${(error as Error).message}`);
     }
   }
   return crashes;
+}
+
+/** Run the corpus step of every rule that has one over first-pass results (in corpus order): findings join their documents' messages. */
+export function completeCorpus(results: DocumentResult[], config: ResolvedConfig): string[] {
+  const documents: CorpusDocuments = {
+    place(doc) {
+      const result = results[doc];
+      if (!result || !hasCorpusData(result)) return undefined;
+      const { path, id, line } = result.file;
+      return { path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), lineStarts: result.lineStarts, length: result.length };
+    },
+    entries: (ruleId) => results.flatMap((result, doc) => (result.corpusData[ruleId] === undefined ? [] : [corpusEntry(doc, result.file, result.corpusData[ruleId])])),
+  };
+  return runCorpusStep(documents, config, (doc, message) => void results[doc].file.messages.push(message));
 }
 
 /**
@@ -230,20 +266,47 @@ export function completeCorpus(results: DocumentResult[], config: ResolvedConfig
  * they are on the way back from a worker (which also holds rules in this thread to the same contract).
  */
 export function detachResult(result: DocumentResult): DocumentResult {
-  if (result.file.messages.length === 0 && Object.keys(result.corpusData).length === 0) return result;
-  return { ...result, file: structuredClone(result.file), corpusData: structuredClone(result.corpusData) };
+  const messages = result.file.messages.length > 0;
+  const data = hasCorpusData(result);
+  if (!messages && !data) return result;
+  return { ...result, ...(messages ? { file: structuredClone(result.file) } : {}), ...(data ? { corpusData: structuredClone(result.corpusData) } : {}) };
 }
 
 /** The first pass in this thread, results detached from the text. */
-export const firstPassInThread: FirstPass = async (documents, config, onDocument) => {
-  const results: DocumentResult[] = [];
-  for await (const loaded of documents) {
-    const result = detachResult(lintDocument(loaded, results.length, config));
-    results.push(result);
-    onDocument?.(result, loaded.text?.length ?? 0);
-  }
-  return results;
+export const firstPassInThread: FirstPass = async (documents, config, onResult) => {
+  let index = 0;
+  for await (const loaded of documents) onResult(detachResult(lintDocument(loaded, index++, config)), loaded.text?.length ?? 0);
 };
+
+/**
+ * Collects first-pass results as they come, in corpus order: report entries go to a store (on disk
+ * for a large run), and only documents with corpus data keep what the corpus step needs.
+ */
+class RunCollector {
+  readonly files: ReportFileStore;
+  readonly corpus: CorpusDataStore;
+  readonly summary = emptySummary();
+  readonly crashes: string[] = [];
+  /** Every record of a JSONL file has the same path: one copy of it, not one per document. */
+  private readonly paths = new Map<string, string>();
+
+  constructor(config: ResolvedConfig, spillAfter: number) {
+    this.files = new ReportFileStore(spillAfter);
+    this.corpus = new CorpusDataStore(config.rules.flatMap((active) => (active.rule.complete ? [active.rule.meta.id] : [])), spillAfter);
+  }
+
+  add(result: DocumentResult): void {
+    const { file } = result;
+    const path = this.paths.get(file.path);
+    if (path === undefined) this.paths.set(file.path, file.path);
+    else file.path = path;
+    for (const ruleId of result.crashed) this.crashes.push(`${ruleId}: ${file.path}${file.line ? `:${file.line}` : ''}`);
+    file.messages.sort(compareMessages);
+    countMessages(this.summary, file.messages);
+    if (hasCorpusData(result)) this.corpus.add(this.files.count, file, result.lineStarts, result.length, result.corpusData);
+    this.files.add(file);
+  }
+}
 
 /** Lint documents from any source: first pass per document, then the corpus step, then the report. */
 export async function lintDocuments(
@@ -251,14 +314,23 @@ export async function lintDocuments(
   config: ResolvedConfig,
   onDocument?: LintOptions['onDocument'],
   firstPass: FirstPass = firstPassInThread,
+  spillAfter = SPILL_AFTER,
 ): Promise<{ report: Report; crashes: string[] }> {
-  const results = await firstPass(documents, config, onDocument);
-  const crashes: string[] = [];
-  for (const result of results) {
-    for (const ruleId of result.crashed) crashes.push(`${ruleId}: ${result.file.path}${result.file.line ? `:${result.file.line}` : ''}`);
-  }
-  crashes.push(...completeCorpus(results, config));
-  return { report: buildReport(results.map((result) => result.file)), crashes };
+  const run = new RunCollector(config, spillAfter);
+  await firstPass(documents, config, (result, chars) => {
+    run.add(result);
+    onDocument?.(result, chars);
+  });
+  const extra = new Map<number, ReportMessage[]>();
+  const crashes = [...run.crashes, ...runCorpusStep(run.corpus, config, (doc, message) => {
+    const messages = extra.get(doc);
+    if (messages) messages.push(message);
+    else extra.set(doc, [message]);
+  })];
+  run.corpus.clear();
+  for (const messages of extra.values()) countMessages(run.summary, messages);
+  run.summary.documents = run.files.count;
+  return { report: run.files.finish(sortedSummary(run.summary), extra), crashes };
 }
 
 /** Lint paths, directories and globs as the CLI does. */
@@ -274,7 +346,7 @@ export async function lintPaths(patterns: string[], options: LintOptions): Promi
   options.onFiles?.(files);
   const concurrency = options.concurrency ?? 'off';
   const firstPass = concurrency === 'off' ? firstPassInThread : (await import('./parallel.js')).parallelFirstPass(concurrency);
-  const { report, crashes } = await lintDocuments(readDocuments(files, inputOptions), options.config, options.onDocument, firstPass);
+  const { report, crashes } = await lintDocuments(readDocuments(files, inputOptions), options.config, options.onDocument, firstPass, options.spillAfter);
   return { report, problems, crashes };
 }
 

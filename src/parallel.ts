@@ -90,10 +90,10 @@ function workerFile(): string {
  * when the whole run is small; custom (non-built-in) rules always stay in this thread.
  */
 export function parallelFirstPass(concurrency: Concurrency, { stats, autoThreshold = AUTO_THRESHOLD }: { stats?: PoolStats; autoThreshold?: number } = {}): FirstPass {
-  return async (documents, config, onDocument) => {
+  return async (documents, config, onResult) => {
     const threads = threadCount(concurrency);
     const workerConfig = toWorkerConfig(config);
-    if (threads === 0 || !workerConfig) return firstPassInThread(documents, config, onDocument);
+    if (threads === 0 || !workerConfig) return firstPassInThread(documents, config, onResult);
     const iterator = (Symbol.asyncIterator in documents ? documents[Symbol.asyncIterator]() : documents[Symbol.iterator]()) as
       | AsyncIterator<LoadedDocument>
       | Iterator<LoadedDocument>;
@@ -110,7 +110,7 @@ export function parallelFirstPass(concurrency: Concurrency, { stats, autoThresho
         readAhead.push(next.value);
         chars += next.value.text?.length ?? 0;
       }
-      if (exhausted) return firstPassInThread(readAhead, config, onDocument);
+      if (exhausted) return firstPassInThread(readAhead, config, onResult);
     }
     async function* all(): AsyncGenerator<LoadedDocument> {
       yield* readAhead;
@@ -119,7 +119,7 @@ export function parallelFirstPass(concurrency: Concurrency, { stats, autoThresho
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     }
     if (stats) stats.threads = threads;
-    return runOnPool(all(), workerConfig, threads, onDocument, stats);
+    return runOnPool(all(), workerConfig, threads, onResult, stats);
   };
 }
 
@@ -127,35 +127,37 @@ async function runOnPool(
   documents: AsyncIterable<LoadedDocument>,
   config: WorkerConfig,
   threads: number,
-  onDocument: Parameters<FirstPass>[2],
+  onResult: Parameters<FirstPass>[2],
   stats: PoolStats | undefined,
-): Promise<DocumentResult[]> {
+): Promise<void> {
   const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 1_000 });
-  const results: DocumentResult[] = [];
-  const paths = new Map<string, string>();
-  const inFlight = new Set<Promise<void>>();
+  // Batches finish out of order: each waits here, by first index, until the ones before it are handed on.
+  const finished = new Map<number, { results: DocumentResult[]; sizes: number[] }>();
+  let delivered = 0;
+  const running = new Set<Promise<void>>();
   let failure: unknown;
+  const deliver = () => {
+    for (let batch = finished.get(delivered); batch; batch = finished.get(delivered)) {
+      finished.delete(delivered);
+      batch.results.forEach((result, offset) => onResult(result, batch.sizes[offset]));
+      delivered += batch.results.length;
+    }
+  };
   const dispatch = (batch: LoadedDocument[], firstIndex: number) => {
     const sizes = batch.map((document) => document.text?.length ?? 0);
     const task: WorkerTask = { config, firstIndex, documents: batch };
     if (stats) stats.batches++;
     const done: Promise<void> = (pool.run(task) as Promise<DocumentResult[]>).then(
-      (batchResults) => {
-        batchResults.forEach((result, offset) => {
-          // Every record of a JSONL file has the same path: keep one copy of it, not one per document.
-          const path = paths.get(result.file.path);
-          if (path === undefined) paths.set(result.file.path, result.file.path);
-          else result.file.path = path;
-          results[firstIndex + offset] = result;
-          onDocument?.(result, sizes[offset]);
-        });
+      (results) => {
+        finished.set(firstIndex, { results, sizes });
+        deliver();
       },
       (error: unknown) => {
         failure ??= error;
       },
     );
-    inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
+    running.add(done);
+    void done.finally(() => running.delete(done));
   };
   try {
     let batch: LoadedDocument[] = [];
@@ -169,13 +171,13 @@ async function runOnPool(
       next += batch.length;
       batch = [];
       batchChars = 0;
-      while (inFlight.size >= threads * BATCHES_IN_FLIGHT_PER_THREAD) await Promise.race(inFlight);
+      // Batches running or finished but not yet handed on are both held: bound them together.
+      while (running.size + finished.size >= threads * BATCHES_IN_FLIGHT_PER_THREAD && running.size > 0) await Promise.race(running);
       if (failure) throw failure;
     }
     if (batch.length > 0) dispatch(batch, next);
-    await Promise.all(inFlight);
+    await Promise.all(running);
     if (failure) throw failure;
-    return results;
   } finally {
     await pool.destroy();
   }

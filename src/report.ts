@@ -14,21 +14,36 @@ export function compareMessages(a: ReportMessage, b: ReportMessage): number {
   return a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 }
 
+/** An empty summary, to fill with `countMessages`. */
+export function emptySummary(): Report['summary'] {
+  return { documents: 0, errors: 0, warnings: 0, infos: 0, fatal: 0, byRule: {} };
+}
+
+/** Add messages to a summary's counts (not to its document count). */
+export function countMessages(summary: Report['summary'], messages: ReportMessage[]): void {
+  for (const message of messages) {
+    const counts = (summary.byRule[message.ruleId] ??= { errors: 0, warnings: 0, infos: 0 });
+    if (message.severity === 'error') (summary.errors++, counts.errors++);
+    else if (message.severity === 'warning') (summary.warnings++, counts.warnings++);
+    else (summary.infos++, counts.infos++);
+    if (message.fatal) summary.fatal++;
+  }
+}
+
+/** A finished summary: rules in a stable order. */
+export function sortedSummary(summary: Report['summary']): Report['summary'] {
+  return { ...summary, byRule: Object.fromEntries(Object.entries(summary.byRule).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
 /** Assemble the JSON report: messages sorted, counts summed. */
 export function buildReport(files: ReportFile[]): Report {
-  const summary: Report['summary'] = { documents: files.length, errors: 0, warnings: 0, infos: 0, fatal: 0, byRule: {} };
+  const summary = emptySummary();
+  summary.documents = files.length;
   for (const file of files) {
     file.messages.sort(compareMessages);
-    for (const message of file.messages) {
-      const counts = (summary.byRule[message.ruleId] ??= { errors: 0, warnings: 0, infos: 0 });
-      if (message.severity === 'error') (summary.errors++, counts.errors++);
-      else if (message.severity === 'warning') (summary.warnings++, counts.warnings++);
-      else (summary.infos++, counts.infos++);
-      if (message.fatal) summary.fatal++;
-    }
+    countMessages(summary, file.messages);
   }
-  summary.byRule = Object.fromEntries(Object.entries(summary.byRule).sort(([a], [b]) => a.localeCompare(b)));
-  return { version: REPORT_VERSION, tool: TOOL, summary, files };
+  return { version: REPORT_VERSION, tool: TOOL, summary: sortedSummary(summary), files };
 }
 
 /** Keep only error-severity messages (--quiet), with the summary recounted. */

@@ -113,9 +113,9 @@ export interface CorpusContext<Options, Data> {
   options: Options;
   /** Per-document data in corpus order (documents for which the rule returned nothing are absent). */
   entries: CorpusEntry<Data>[];
-  /** Report a finding on document `doc`. */
+  /** Report a finding on document `doc`, one with corpus data (so are the documents of `related` spans). */
   report(doc: number, descriptor: Descriptor): void;
-  /** Display name of a document: `path`, or `path:line (id)` for a JSONL record. */
+  /** Display name of a document with corpus data: `path`, or `path:line (id)` for a JSONL record. */
   describe(doc: number): string;
 }
 

@@ -81,11 +81,9 @@ export async function runWorkflow(
   const useCache = Boolean(flags.cache || flags['cache-location']);
   const baseline = flags.baseline ? await readBaseline(resolve(cwd, flags.baseline)) : undefined;
 
-  const lintOnce = async (): Promise<LintRun & { corpus: ReportFile[] }> => {
-    if (!needsCorpusRun(config, { cache: useCache, gates: config.gates.length > 0 })) {
-      const run = await lintPaths(patterns, { cwd, config, ...lintOptions });
-      return { ...run, corpus: run.report.files };
-    }
+  // Without `corpus`, the corpus is the report's files (read only for gates: a large report stays on disk).
+  const lintOnce = async (): Promise<LintRun & { corpus?: ReportFile[] }> => {
+    if (!needsCorpusRun(config, { cache: useCache, gates: config.gates.length > 0 })) return lintPaths(patterns, { cwd, config, ...lintOptions });
     const cache = useCache ? await LintCache.open(resolve(cwd, flags['cache-location'] ?? DEFAULT_CACHE_LOCATION), config, cwd, (flags['cache-strategy'] ?? 'metadata') as CacheStrategy) : undefined;
     return lintCorpus(patterns, { cwd, config, useCorpusRoots: true, ...(cache ? { cache } : {}) });
   };
@@ -132,7 +130,7 @@ export async function runWorkflow(
   }
   if (prunable) io.stderr(prunable);
 
-  const gates = measureGates(run.corpus, config);
+  const gates = config.gates.length > 0 ? measureGates(run.corpus ?? run.report.files, config) : [];
   if (gates.length > 0) io.stderr(formatGates(gates));
   const gateFailed = gates.some((gate) => gate.active && !gate.passed);
   return { ...run, report, gateFailed, ...(diff !== undefined ? { diff } : {}) };

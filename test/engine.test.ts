@@ -105,6 +105,24 @@ describe('engine', () => {
     expect(memoKeys).toEqual([['lines']]);
   });
 
+  it('makes a document\'s VFile only for a rule that asks, once, with the document info', async () => {
+    const files: VFile[] = [];
+    const fileUser = defineRule<Record<string, never>>({
+      meta: { id: 'file-user', description: 'f', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check: (context) => void files.push(context.file, context.file),
+    });
+    const memoKeys: boolean[] = [];
+    const probe = defineRule<Record<string, never>>({
+      meta: { id: 'probe', description: 'p', url: 'x', defaultSeverity: 'warn', messages: { m: 'm' }, schema: { type: 'object' } },
+      check: (context) => void memoKeys.push(context.shared('file', () => 'fresh') !== 'fresh'),
+    });
+    await lintText('Some text.', resolveConfig({}, { rules: withRules(probe as never) }), { path: 'a.txt' });
+    await lintText('Some text.', resolveConfig({}, { rules: withRules(fileUser as never, probe as never) }), { path: 'b.txt' });
+    expect(memoKeys).toEqual([false, true]);
+    expect(files[1]).toBe(files[0]);
+    expect([String(files[0].value), files[0].path, (files[0].data as { path: string }).path]).toEqual(['Some text.', 'b.txt', 'b.txt']);
+  });
+
   it('sorts messages by position and is deterministic', async () => {
     const config = resolveConfig({});
     const text = 'We went to to the shop. It was the the best.';

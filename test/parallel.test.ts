@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import { firstPassInThread, lintDocuments } from '../src/engine.js';
+import { firstPassInThread, lintDocuments, type DocumentResult, type FirstPass } from '../src/engine.js';
 import type { LoadedDocument } from '../src/inputs.js';
 import { parallelFirstPass, parseConcurrency, toWorkerConfig, type PoolStats } from '../src/parallel.js';
 import { defineRule } from '../src/rule.js';
@@ -29,6 +29,13 @@ function generatedDocuments(count: number, seed = 3): LoadedDocument[] {
 
 const stats = (): PoolStats => ({ threads: 0, batches: 0 });
 
+/** The results a first pass hands on, in the order it hands them on. */
+async function collect(firstPass: FirstPass, documents: LoadedDocument[], config: ReturnType<typeof resolveConfig>): Promise<DocumentResult[]> {
+  const results: DocumentResult[] = [];
+  await firstPass(documents, config, (result) => void results.push(result));
+  return results;
+}
+
 describe('parallel first pass', () => {
   it('gives the same report over worker threads as in this thread, in corpus order', async () => {
     const documents = generatedDocuments(450);
@@ -46,16 +53,22 @@ describe('parallel first pass', () => {
 
   it('runs the corpus step in the main thread on the workers\' compact results', async () => {
     const config = resolveConfig({});
-    const seen: number[] = [];
-    const results = await parallelFirstPass(2)(generatedDocuments(30), config, (result) => void seen.push(result.lineStarts.length));
-    expect(results).toHaveLength(30);
-    expect(seen).toHaveLength(30);
+    // Past 1 M characters: two batches, handed on in corpus order whichever finishes first.
+    const documents = generatedDocuments(300);
+    const used = stats();
+    const results = await collect(parallelFirstPass(2, { stats: used }), documents, config);
+    expect(used.batches).toBeGreaterThan(1);
+    expect(results.map((result) => result.file.id)).toEqual(documents.map((document) => document.info.id));
     for (const result of results) expect(Object.keys(result).sort()).toEqual(['corpusData', 'crashed', 'file', 'length', 'lineStarts']);
+    // Line starts travel back only for documents with corpus data, as a typed array.
+    const withData = results.filter((result) => Object.keys(result.corpusData).length > 0);
+    expect(withData.length).toBeGreaterThan(0);
+    for (const result of withData) expect(result.lineStarts).toBeInstanceOf(Uint32Array);
   });
 
   it('stays in this thread for a small run with auto, and for rules that are not built in', async () => {
     const auto = stats();
-    await parallelFirstPass('auto', { stats: auto })(generatedDocuments(20), resolveConfig({}));
+    await collect(parallelFirstPass('auto', { stats: auto }), generatedDocuments(20), resolveConfig({}));
     expect(auto.batches).toBe(0);
 
     const custom = resolveConfig({}, { rules: new Map([[sameOpening.meta.id, sameOpening as never]]) });
@@ -70,7 +83,7 @@ describe('parallel first pass', () => {
   it('goes to the workers with auto once the input passes the read-ahead threshold', async () => {
     const documents = generatedDocuments(120);
     const used = stats();
-    const results = await parallelFirstPass('auto', { stats: used, autoThreshold: 100_000 })(documents, resolveConfig({}));
+    const results = await collect(parallelFirstPass('auto', { stats: used, autoThreshold: 100_000 }), documents, resolveConfig({}));
     expect(results).toHaveLength(documents.length);
     expect(used.batches).toBeGreaterThan(0);
   });
@@ -99,7 +112,7 @@ describe('first pass in this thread', () => {
       },
     });
     const config = resolveConfig({}, { rules: new Map([['opening', opening as never]]) });
-    const [result] = await firstPassInThread(generatedDocuments(1), config);
+    const [result] = await collect(firstPassInThread, generatedDocuments(1), config);
     expect(result.corpusData.opening).toEqual(returned[0]);
     expect(result.corpusData.opening).not.toBe(returned[0]);
     expect(result.file.messages[0].actual).toHaveLength(30);
