@@ -30,6 +30,13 @@ export class SpillFile {
     if (!cleanupRegistered) {
       cleanupRegistered = true;
       process.once('exit', removeLiveDirectories);
+      // Node skips 'exit' handlers when a signal ends the process: remove the files, then die of the signal.
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.once(signal, () => {
+          removeLiveDirectories();
+          process.kill(process.pid, signal);
+        });
+      }
     }
   }
 

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +77,23 @@ describe('report entries spilled to a temporary file', () => {
     expect(store.place(3)).toMatchObject({ path: 'a.jsonl', line: 4, length: 10 });
     expect(store.entries('unused')).toEqual([]);
     store.clear();
+  });
+
+  it('removes its temporary files when a signal ends the run', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'corpus-lint-signal-'));
+    const spill = new URL('../dist/src/spill.js', import.meta.url).href;
+    const script = `import { SpillFile } from ${JSON.stringify(spill)}; new SpillFile().append('entry'); console.log('ready'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      expect(readdirSync(temp).filter((name) => name.startsWith('corpus-lint-spill-'))).toHaveLength(1);
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      child.kill('SIGTERM');
+      expect(await ended).toBe('SIGTERM');
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
