@@ -507,9 +507,8 @@ function findUnmarkedBlock(text: string, lines: TextLine[], filled: number[], en
     if (!offTopic[first]) continue;
     const unrelated = offTopic.slice(first).filter(Boolean).length;
     if (unrelated >= options.minUnmarkedLines && unrelated * 3 >= (run.length - first) * 2) {
-      const last = run[run.length - 1];
-      const next = filled[filled.indexOf(last) + 1];
-      return { first: run[first], last: next !== undefined && teasers.has(next) ? next : last, count: run.length - first };
+      // The run ends at `filled[end]`: the last headline or its teaser.
+      return { first: run[first], last: filled[end], count: run.length - first };
     }
   }
   return undefined;
