@@ -28,7 +28,9 @@ Options:
   --concurrency C    Passed to the CLI for the full runs (default auto)
   --repeat N         Run the reference and the full run N times, alternating, and keep the fastest of each
                      (default 2: the machine may be shared)
-  --no-rules         Skip the per-rule table (each rule alone, one thread)`;
+  --no-rules         Skip the per-rule table (each rule alone, one thread)
+  --rule ID          Time only this rule in the per-rule table (repeatable)
+  --rules-only       Only the per-rule table: no reference parse, no full run (the × reference column is left out)`;
 
 const MB = 1e6;
 const cliPath = packagePath('dist/src/cli.js');
@@ -130,18 +132,23 @@ interface RuleTiming {
   complete: Stopwatch;
   parsedDocuments: number;
   findings: number;
+  /** Documents linted and their UTF-8 bytes. */
+  documents: number;
+  bytes: number;
   /** Bytes of corpus data kept for the corpus step (structured-clone size), all documents. */
   corpusDataBytes: number;
 }
 
 /** Each rule alone on one thread, as the engine runs it: time in `check` (a parse it forces included) and in `complete`. */
 async function timeRule(active: ActiveRule, inputs: string[], config: ResolvedConfig): Promise<RuleTiming> {
-  const timing: RuleTiming = { id: active.rule.meta.id, check: new Stopwatch(), complete: new Stopwatch(), parsedDocuments: 0, findings: 0, corpusDataBytes: 0 };
+  const timing: RuleTiming = { id: active.rule.meta.id, check: new Stopwatch(), complete: new Stopwatch(), parsedDocuments: 0, findings: 0, documents: 0, bytes: 0, corpusDataBytes: 0 };
   const results: DocumentResult[] = [];
   for await (const chunk of chunksOf(inputs, config)) {
     const prepared = chunk.map((loaded) => {
       const index = results.length;
       const raw = loaded.text ?? '';
+      if (loaded.text !== undefined) timing.documents++;
+      timing.bytes += Buffer.byteLength(raw);
       const text = maskMetadata(raw, loaded.info.contentStart);
       const doc = { ...loaded.info, index };
       const memo = new Map<string, unknown>();
@@ -199,6 +206,8 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: 'auto' },
       repeat: { type: 'string', default: '2' },
       'no-rules': { type: 'boolean' },
+      rule: { type: 'string', multiple: true },
+      'rules-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -226,9 +235,10 @@ async function main(): Promise<void> {
     const ruleIds = config.rules.map((active) => active.rule.meta.id);
     const print = (line = '') => console.log(line);
 
+    const rulesOnly = values['rules-only'] === true;
     let reference: Awaited<ReturnType<typeof referenceParse>> | undefined;
     let full: ChildRun | undefined;
-    for (let round = 1; round <= Math.max(1, Number(values.repeat)); round++) {
+    for (let round = 1; !rulesOnly && round <= Math.max(1, Number(values.repeat)); round++) {
       log(`round ${round}: reference parse (unified + retext-english, one thread)`);
       const parsed = await referenceParse(inputs, config);
       if (!reference || parsed.time.cpuSeconds < reference.time.cpuSeconds) reference = parsed;
@@ -236,26 +246,28 @@ async function main(): Promise<void> {
       const run = await runCli(inputs, join(scratch, 'report.json'), values.concurrency);
       if (!full || run.seconds < full.seconds) full = run;
     }
-    if (!reference || !full) throw new Error('no round ran');
-    const referenceMbps = rate(reference.bytes / MB, reference.time.cpuSeconds);
-    const fullMbps = rate(reference.bytes / MB, full.seconds);
+    if (!rulesOnly && (!reference || !full)) throw new Error('no round ran');
+    if (reference && full) {
+      const referenceMbps = rate(reference.bytes / MB, reference.time.cpuSeconds);
+      const fullMbps = rate(reference.bytes / MB, full.seconds);
 
-    print(`### corpus-lint bench (${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores, Node ${process.version})`);
-    print();
-    print(`Corpus: ${corpusName}: ${reference.documents} documents, ${fixed(reference.bytes / MB)} MB of text. Rules: ${ruleIds.join(', ')}. Fastest of ${values.repeat} rounds; load average at the end ${loadavg()[0].toFixed(1)}.`);
-    print();
-    print('| run | seconds | CPU s | MB/s | documents/s | peak RSS | × reference (target ≥ 2.5) | × reference, CPU |');
-    print('|---|---:|---:|---:|---:|---:|---:|---:|');
-    print(
-      `| reference: bare unified + retext-english parse, 1 thread (MB/s from CPU time) | ${fixed(reference.time.seconds, 2)} | ${fixed(reference.time.cpuSeconds, 2)} | ${fixed(referenceMbps)} | ${fixed(rate(reference.documents, reference.time.cpuSeconds), 0)} | | 1.0 | 1.0 |`,
-    );
-    print(
-      `| corpus-lint CLI, all rules, --concurrency ${values.concurrency} (end to end: start, read, lint, corpus step, JSON report) | ${fixed(full.seconds, 2)} | ${fixed(full.cpuSeconds, 2)} | ${fixed(fullMbps)} | ${fixed(rate(reference.documents, full.seconds), 0)} | ${fixed(full.peakRssMb, 0)} MB | ${fixed(reference.time.cpuSeconds / full.seconds, 2)} | ${fixed(reference.time.cpuSeconds / full.cpuSeconds, 2)} |`,
-    );
-    print();
-    print(
-      '"× reference" is the target: the one-thread parse time (its CPU time, which is its wall time on an idle core) over the CLI\'s wall time; a busy machine only lowers it. "× reference, CPU" compares CPU time of all threads (work done, whatever the cores).',
-    );
+      print(`### corpus-lint bench (${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores, Node ${process.version})`);
+      print();
+      print(`Corpus: ${corpusName}: ${reference.documents} documents, ${fixed(reference.bytes / MB)} MB of text. Rules: ${ruleIds.join(', ')}. Fastest of ${values.repeat} rounds; load average at the end ${loadavg()[0].toFixed(1)}.`);
+      print();
+      print('| run | seconds | CPU s | MB/s | documents/s | peak RSS | × reference (target ≥ 2.5) | × reference, CPU |');
+      print('|---|---:|---:|---:|---:|---:|---:|---:|');
+      print(
+        `| reference: bare unified + retext-english parse, 1 thread (MB/s from CPU time) | ${fixed(reference.time.seconds, 2)} | ${fixed(reference.time.cpuSeconds, 2)} | ${fixed(referenceMbps)} | ${fixed(rate(reference.documents, reference.time.cpuSeconds), 0)} | | 1.0 | 1.0 |`,
+      );
+      print(
+        `| corpus-lint CLI, all rules, --concurrency ${values.concurrency} (end to end: start, read, lint, corpus step, JSON report) | ${fixed(full.seconds, 2)} | ${fixed(full.cpuSeconds, 2)} | ${fixed(fullMbps)} | ${fixed(rate(reference.documents, full.seconds), 0)} | ${fixed(full.peakRssMb, 0)} MB | ${fixed(reference.time.cpuSeconds / full.seconds, 2)} | ${fixed(reference.time.cpuSeconds / full.cpuSeconds, 2)} |`,
+      );
+      print();
+      print(
+        '"× reference" is the target: the one-thread parse time (its CPU time, which is its wall time on an idle core) over the CLI\'s wall time; a busy machine only lowers it. "× reference, CPU" compares CPU time of all threads (work done, whatever the cores).',
+      );
+    }
 
     if (!values['no-rules']) {
       print();
@@ -263,13 +275,14 @@ async function main(): Promise<void> {
       print();
       print('| rule | check CPU s | complete CPU s | MB/s per core | × reference CPU | parsed | corpus data | findings |');
       print('|---|---:|---:|---:|---:|---:|---:|---:|');
-      for (const active of config.rules) {
+      const chosen = values.rule ?? [];
+      for (const active of config.rules.filter(({ rule }) => chosen.length === 0 || chosen.includes(rule.meta.id))) {
         log(`rule ${active.rule.meta.id}`);
         const timing = await timeRule(active, inputs, config);
         const total = timing.check.cpuSeconds + timing.complete.cpuSeconds;
-        const mbps = rate(reference.bytes / MB, total);
+        const mbps = rate(timing.bytes / MB, total);
         print(
-          `| ${timing.id} | ${fixed(timing.check.cpuSeconds, 2)} | ${fixed(timing.complete.cpuSeconds, 3)} | ${fixed(mbps)} | ${fixed(reference.time.cpuSeconds / total, 2)} | ${fixed((100 * timing.parsedDocuments) / Math.max(reference.documents, 1))}% | ${fixed(timing.corpusDataBytes / MB)} MB | ${timing.findings} |`,
+          `| ${timing.id} | ${fixed(timing.check.cpuSeconds, 2)} | ${fixed(timing.complete.cpuSeconds, 3)} | ${fixed(mbps)} | ${reference ? fixed(reference.time.cpuSeconds / total, 2) : 'n/a'} | ${fixed((100 * timing.parsedDocuments) / Math.max(timing.documents, 1))}% | ${fixed(timing.corpusDataBytes / MB)} MB | ${timing.findings} |`,
         );
       }
     }
