@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
-import type { CorpusContext, CorpusEntry, Descriptor, RuleContext } from '../src/types.js';
+import type { CorpusContext, Descriptor, RuleContext } from '../src/types.js';
 import { LshIndex, distinctShingles, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
-import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
+import { KeyTable } from './duplicate-passage/key-table.js';
+import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passageKeyAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
 import { SentenceFlag, scanWords, segment, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
@@ -160,18 +161,18 @@ function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
 
 /** What `check` keeps of a document for the corpus step: hashes and offsets in one Uint32Array (record.ts), never the text. */
 type DocumentData = Uint32Array;
-type Entry = CorpusEntry<DocumentData>;
 
 function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const { options, entries } = corpus;
-  const firstByHash = new Map<number, Entry>();
-  for (const entry of entries) {
-    const exact = exactOf(entry.data);
-    const first = firstByHash.get(exact);
-    if (!first) {
-      firstByHash.set(exact, entry);
-      continue;
+  const exactKeys = new KeyTable(entries.length);
+  const firstWithKey = new Int32Array(exactKeys.size);
+  entries.forEach((entry, entryAt) => {
+    const slot = exactKeys.slotOf(exactOf(entry.data));
+    if (exactKeys.added) {
+      firstWithKey[slot] = entryAt;
+      return;
     }
+    const first = entries[firstWithKey[slot]];
     duplicateOf.set(entry.doc, first.doc);
     reported.add(entry.doc);
     // Byte-identical texts are exact duplicates; texts equal only after folding case or spacing are told apart.
@@ -183,19 +184,20 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
       ...bodyOf(entry.data),
       related: [{ doc: first.doc, ...bodyOf(first.data), message: identical ? 'Same text' : 'Same text after normalising' }],
     });
-  }
-  firstByHash.clear();
+  });
 
   const compared = entries.filter((entry) => hasNear(entry.data) && !duplicateOf.has(entry.doc));
   const rows = Math.max(1, Math.floor(options.permutations / options.bands));
   const index = new LshIndex((at) => signatureOf(compared[at].data), compared.length, options.bands, rows);
   compared.forEach((entry, at) => {
+    const candidates = index.candidates(at, options.maxCandidates);
+    if (candidates.length === 0) return;
     const { signature, shingles, shingleBits, numbers, dates } = nearOf(entry.data);
     let best: { at: number; similarity: number } | undefined;
     // At most maxCandidates per document, from its buckets (≤ 64 documents each) visited smallest first:
     // on look-alike texts (a template, a small vocabulary) the work per document stays bounded, so the
     // corpus step grows linearly, not with the square of the documents. Ties go to the earliest document.
-    for (const candidate of [...index.candidates(at, options.maxCandidates)].sort((x, y) => x - y)) {
+    for (const candidate of candidates) {
       // The signatures' agreement estimates the similarity; only plausible pairs are measured on their shingles.
       if (agreement(signature, signatureOf(compared[candidate].data)) < options.threshold - 0.15) continue;
       const other = nearOf(compared[candidate].data);
@@ -222,27 +224,22 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
 
 function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, duplicateOf: Map<number, number>, reported: Set<number>): void {
   const entries = corpus.entries.filter((entry) => !duplicateOf.has(entry.doc));
-  // One slot per distinct passage key: how many documents hold it, and where it stands first. No list
-  // of the documents that share a passage is kept, so a paragraph in every document costs one slot.
-  const slotOf = new Map<number, number>();
-  const documentsWith: number[] = [];
-  const lastEntry: number[] = [];
-  const firstEntry: number[] = [];
-  const firstPassage: number[] = [];
+  // Passages numbered across the corpus, entry after entry: entry e holds numbers [passageStart[e], passageStart[e + 1]).
+  const passageStart = new Uint32Array(entries.length + 1);
+  entries.forEach((entry, entryAt) => (passageStart[entryAt + 1] = passageStart[entryAt] + passagesOf(entry.data).length / PASSAGE_FIELDS));
+  // One slot per distinct passage key: how many documents hold it, and its first passage. No list of the
+  // documents that share a passage is kept, so a paragraph in every document costs one slot.
+  const keys = new KeyTable(passageStart[entries.length]);
+  const documentsWith = new Uint32Array(keys.size);
+  const lastEntry = new Int32Array(keys.size);
+  const firstPassage = new Uint32Array(keys.size);
   entries.forEach((entry, entryAt) => {
     const passages = passagesOf(entry.data);
     for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
-      const { key } = passageAt(passages, at);
-      let slot = slotOf.get(key);
-      if (slot === undefined) {
-        slot = documentsWith.length;
-        slotOf.set(key, slot);
-        documentsWith.push(0);
-        lastEntry.push(-1);
-        firstEntry.push(entryAt);
-        firstPassage.push(at);
-      }
-      if (lastEntry[slot] !== entryAt) documentsWith[slot]++;
+      const slot = keys.slotOf(passageKeyAt(passages, at));
+      if (keys.added) firstPassage[slot] = passageStart[entryAt] + at / PASSAGE_FIELDS;
+      else if (lastEntry[slot] === entryAt) continue;
+      documentsWith[slot]++;
       lastEntry[slot] = entryAt;
     }
   });
@@ -262,28 +259,40 @@ function reportSharedPassages(corpus: CorpusContext<Options, DocumentData>, dupl
       open = undefined;
     };
     for (let at = 0; at < passages.length; at += PASSAGE_FIELDS) {
-      const { key, start, end, words } = passageAt(passages, at);
-      const slot = slotOf.get(key)!;
-      const firstAt = firstEntry[slot];
+      const slot = keys.slotOf(passageKeyAt(passages, at));
+      const first = firstPassage[slot];
       // A paragraph in many documents is boilerplate (scraping-artifact's), not syndicated copy.
-      if (firstAt === entryAt || documentsWith[slot] > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
+      if (first >= passageStart[entryAt] || documentsWith[slot] > corpus.options.maxPassageDocuments || reported.has(entry.doc)) {
         flush();
         continue;
       }
-      const first = entries[firstAt];
-      const firstPassages = passagesOf(first.data);
-      const { start: firstStart, end: firstEnd } = passageAt(firstPassages, firstPassage[slot]);
-      if (open && open.doc === first.doc && firstStart >= open.firstEnd) {
+      const firstAt = upperBound(passageStart, first) - 1;
+      const firstEntry = entries[firstAt];
+      const { start: firstStart, end: firstEnd } = passageAt(passagesOf(firstEntry.data), (first - passageStart[firstAt]) * PASSAGE_FIELDS);
+      const { start, end, words } = passageAt(passages, at);
+      if (open && open.doc === firstEntry.doc && firstStart >= open.firstEnd) {
         open.end = end;
         open.firstEnd = firstEnd;
         open.words += words;
         continue;
       }
       flush();
-      open = { doc: first.doc, start, end, firstStart, firstEnd, words };
+      open = { doc: firstEntry.doc, start, end, firstStart, firstEnd, words };
     }
     flush();
   });
+}
+
+// First position in a sorted array whose value is above `value`.
+function upperBound(sorted: Uint32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Repeated passages in a document, and exact, near and partial duplicates across the corpus. */

@@ -3,6 +3,7 @@ import { splitLines } from '../src/context.js';
 import rule, { datesOf } from '../rules/duplicate-passage.js';
 import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
 import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
+import { KeyTable } from '../rules/duplicate-passage/key-table.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
 import { isHardWrapped, scanWords, segment } from '../rules/duplicate-passage/segment.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
@@ -170,16 +171,42 @@ describe('duplicate-passage helpers', () => {
     expect(Math.abs(estimate - exact)).toBeLessThan(0.1);
     const signatures = [sa, sc, sb];
     const index = new LshIndex((doc) => signatures[doc], 3, 40, 3);
-    expect([...index.candidates(2)]).toEqual([0]);
-    expect([...index.candidates(0)]).toEqual([]);
+    expect(index.candidates(2)).toEqual([0]);
+    expect(index.candidates(0)).toEqual([]);
   });
 
   it('keeps LSH buckets and the candidates examined bounded', () => {
     const same = Uint32Array.from({ length: 120 }, (_, at) => at);
     const index = new LshIndex(() => same, 10, 40, 3, 4);
-    expect([...index.candidates(9)].sort()).toEqual([0, 1, 2, 3]);
-    expect([...index.candidates(2)].sort()).toEqual([0, 1]);
-    expect(index.candidates(9, 2).size).toBe(2);
+    expect(index.candidates(9)).toEqual([0, 1, 2, 3]);
+    expect(index.candidates(2)).toEqual([0, 1]);
+    expect(index.candidates(9, 2)).toEqual([0, 1]);
+  });
+
+  it('picks the candidates of capped buckets, smallest first, as if documents came one by one', () => {
+    // Signatures over a tiny alphabet share many buckets of every size; the index must agree with the
+    // rule spelled out directly: per band, the first `limit` earlier documents of the bucket.
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const [count, bands, rows, bucketLimit, limit] = [300, 10, 2, 6, 9];
+    const signatures = Array.from({ length: count }, () => Uint16Array.from({ length: bands * rows }, () => Math.floor(random() * (random() < 0.5 ? 2 : 5))));
+    const index = new LshIndex((doc) => signatures[doc], count, bands, rows, bucketLimit);
+    const sameBand = (a: number, b: number, band: number) => signatures[a].slice(band * rows, (band + 1) * rows).join() === signatures[b].slice(band * rows, (band + 1) * rows).join();
+    for (let doc = 0; doc < count; doc++) {
+      const ranges = Array.from({ length: bands }, (_, band) => Array.from({ length: doc }, (_, other) => other).filter((other) => sameBand(doc, other, band)).slice(0, bucketLimit));
+      const found = new Set<number>();
+      for (const range of ranges.filter((range) => range.length > 0).sort((x, y) => x.length - y.length)) for (const other of range) if (found.size < limit) found.add(other);
+      expect(index.candidates(doc, limit)).toEqual([...found].sort((x, y) => x - y));
+    }
+  });
+
+  it('gives each key of a KeyTable one slot', () => {
+    const table = new KeyTable(1000);
+    const keys = Array.from({ length: 1000 }, (_, at) => at * 2 ** 37 + (at % 7));
+    const slots = keys.map((key) => table.slotOf(key));
+    expect(new Set(slots).size).toBe(1000);
+    expect(slots.every((slot) => slot < table.size)).toBe(true);
+    expect(keys.map((key) => [table.slotOf(key), table.added])).toEqual(slots.map((slot) => [slot, false]));
   });
 
   it('packs a document record into one Uint32Array and reads it back', () => {

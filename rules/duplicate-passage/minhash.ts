@@ -153,15 +153,22 @@ export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Arr
 
 /**
  * LSH banding over a whole corpus at once: `bands` buckets of `rows` signature values each; documents
- * sharing a bucket become candidates. Built offline from all signatures, each band is one sorted
- * Float64Array of (bucket key, document index) pairs, 8 bytes per document and band instead of a Map
- * of arrays, and behaves as if documents were added in index order to buckets of at most
- * `bucketLimit` (a huge bucket is a template, not a duplicate family).
+ * sharing a bucket become candidates. Built offline from all signatures, one band at a time (a sorted
+ * Float64Array of (bucket key, document index) pairs, reused), it keeps only the buckets of two
+ * documents or more, and of each its first `bucketLimit` documents: it behaves as if documents were
+ * added in index order to buckets of at most `bucketLimit` (a huge bucket is a template, not a
+ * duplicate family), and on a corpus of distinct texts it holds next to nothing.
  */
 export class LshIndex {
-  private readonly sorted: Float64Array[] = [];
+  /** Per band: sorted keys of its shared buckets. */
+  private readonly bucketKeys: Uint32Array[] = [];
+  /** Per band: where each shared bucket's documents start in `members` (one more entry: the end). */
+  private readonly bucketStarts: Uint32Array[] = [];
+  /** Per band: the first `bucketLimit` documents of each shared bucket, in index order. */
+  private readonly members: Uint32Array[] = [];
+  /** 1 for a document with an earlier document in one of its buckets: the others have no candidate. */
+  private readonly shares: Uint8Array;
   private readonly keyShift: number;
-  private readonly scale: number;
 
   constructor(
     private readonly signatureOf: (doc: number) => ArrayLike<number>,
@@ -173,13 +180,24 @@ export class LshIndex {
     const docBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
     // Key and index share one float64 (53 bits), so that a native numeric sort orders by key, then index.
     this.keyShift = 32 - Math.min(30, 53 - docBits);
-    this.scale = 2 ** docBits;
-    for (let band = 0; band < bands; band++) this.sorted.push(new Float64Array(count));
-    for (let doc = 0; doc < count; doc++) {
-      const signature = signatureOf(doc);
-      for (let band = 0; band < bands; band++) this.sorted[band][doc] = this.key(signature, band) * this.scale + doc;
+    const scale = 2 ** docBits;
+    this.shares = new Uint8Array(count);
+    // Keys of a few bands at a time: one signature view per document and group, a bounded buffer.
+    const group = Math.min(bands, 8);
+    const keys = new Uint32Array(count * group);
+    const packed = new Float64Array(count);
+    for (let firstBand = 0; firstBand < bands; firstBand += group) {
+      const inGroup = Math.min(group, bands - firstBand);
+      for (let doc = 0; doc < count; doc++) {
+        const signature = signatureOf(doc);
+        for (let band = 0; band < inGroup; band++) keys[band * count + doc] = this.key(signature, firstBand + band);
+      }
+      for (let band = 0; band < inGroup; band++) {
+        for (let doc = 0; doc < count; doc++) packed[doc] = keys[band * count + doc] * scale + doc;
+        packed.sort();
+        this.keepSharedBuckets(packed, scale);
+      }
     }
-    for (const packed of this.sorted) packed.sort();
   }
 
   // A collision only adds a candidate, checked later.
@@ -187,36 +205,66 @@ export class LshIndex {
     return hashSequence(signature, band * this.rows, (band + 1) * this.rows, band) >>> this.keyShift;
   }
 
-  /**
-   * Documents before `doc` that share at least one band with it, at most `limit` of them. Buckets are
-   * visited smallest first (a small bucket is specific, a full one a shared template), so on a corpus
-   * of look-alike texts a document examines a bounded number of candidates and the corpus step stays
-   * linear in the number of documents instead of growing with bucket sizes.
-   */
-  candidates(doc: number, limit = Infinity): Set<number> {
-    const ranges: [Float64Array, number, number][] = [];
-    const signature = this.signatureOf(doc);
-    for (let band = 0; band < this.bands; band++) {
-      const packed = this.sorted[band];
-      const bucket = this.key(signature, band) * this.scale;
-      const first = lowerBound(packed, bucket);
-      const end = Math.min(first + this.bucketLimit, lowerBound(packed, bucket + doc));
-      if (end > first) ranges.push([packed, first, end]);
+  private keepSharedBuckets(packed: Float64Array, scale: number): void {
+    const keys: number[] = [];
+    const starts: number[] = [];
+    const members: number[] = [];
+    for (let first = 0; first < packed.length; ) {
+      const key = Math.floor(packed[first] / scale);
+      let end = first + 1;
+      while (end < packed.length && packed[end] < (key + 1) * scale) end++;
+      if (end - first >= 2) {
+        keys.push(key);
+        starts.push(members.length);
+        for (let at = first; at < end; at++) {
+          const doc = packed[at] - key * scale;
+          if (at - first < this.bucketLimit) members.push(doc);
+          if (at > first) this.shares[doc] = 1;
+        }
+      }
+      first = end;
     }
-    ranges.sort((x, y) => x[2] - x[1] - (y[2] - y[1]));
+    starts.push(members.length);
+    this.bucketKeys.push(Uint32Array.from(keys));
+    this.bucketStarts.push(Uint32Array.from(starts));
+    this.members.push(Uint32Array.from(members));
+  }
+
+  /**
+   * Documents before `doc` that share at least one band with it, at most `limit` of them, in index
+   * order. Buckets are visited smallest first (a small bucket is specific, a full one a shared
+   * template; ties in band order), so on a corpus of look-alike texts a document examines a bounded
+   * number of candidates and the corpus step stays linear in the number of documents.
+   */
+  candidates(doc: number, limit = Infinity): number[] {
+    if (!this.shares[doc]) return [];
+    const signature = this.signatureOf(doc);
+    const ranges: { members: Uint32Array; first: number; size: number }[] = [];
+    for (let band = 0; band < this.bands; band++) {
+      const bucket = binarySearch(this.bucketKeys[band], this.key(signature, band));
+      if (bucket < 0) continue;
+      const members = this.members[band];
+      const first = this.bucketStarts[band][bucket];
+      const stored = this.bucketStarts[band][bucket + 1] - first;
+      // The documents before `doc` in its bucket; not among the first `bucketLimit`, it sees all of those.
+      let size = 0;
+      while (size < stored && members[first + size] < doc) size++;
+      if (size > 0) ranges.push({ members, first, size });
+    }
+    ranges.sort((x, y) => x.size - y.size);
     const found = new Set<number>();
-    for (const [packed, first, end] of ranges) {
-      for (let at = first; at < end; at++) {
-        if (found.size >= limit) return found;
-        found.add(packed[at] % this.scale);
+    for (const { members, first, size } of ranges) {
+      for (let at = first; at < first + size; at++) {
+        if (found.size >= limit) return [...found].sort((x, y) => x - y);
+        found.add(members[at]);
       }
     }
-    return found;
+    return [...found].sort((x, y) => x - y);
   }
 }
 
-// First position in a sorted array whose value is not below `value`.
-function lowerBound(sorted: Float64Array, value: number): number {
+// Index of `value` in a sorted array, or -1.
+function binarySearch(sorted: Uint32Array, value: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -224,5 +272,5 @@ function lowerBound(sorted: Float64Array, value: number): number {
     if (sorted[middle] < value) low = middle + 1;
     else high = middle;
   }
-  return low;
+  return low < sorted.length && sorted[low] === value ? low : -1;
 }

@@ -34,9 +34,12 @@ export function packPassage(passages: number[], key: number, start: number, end:
   passages.push(((Math.floor(key / 2 ** 32) & 0xffff) << 16) | Math.min(words, 0xffff), key >>> 0, start, end);
 }
 
+/** The 48-bit key of the passage at `at` in a record's passages. */
+export const passageKeyAt = (passages: Uint32Array, at: number) => (passages[at] >>> 16) * 2 ** 32 + passages[at + 1];
+
 /** The passage at `at` in a record's passages. */
 export function passageAt(passages: Uint32Array, at: number): { key: number; start: number; end: number; words: number } {
-  return { key: (passages[at] >>> 16) * 2 ** 32 + passages[at + 1], start: passages[at + 2], end: passages[at + 3], words: passages[at] & 0xffff };
+  return { key: passageKeyAt(passages, at), start: passages[at + 2], end: passages[at + 3], words: passages[at] & 0xffff };
 }
 
 // Positions of the header fields; the arrays follow the header in this order: signature, shingles and
