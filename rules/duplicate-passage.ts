@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, Descriptor, RuleContext } from '../src/types.js';
 import { LshIndex, distinctShingles, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { KeyTable } from './duplicate-passage/key-table.js';
-import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passageKeyAt, passagesOf, rawOf, signatureOf } from './duplicate-passage/record.js';
-import { SentenceFlag, scanWords, segment, type Segmented } from './duplicate-passage/segment.js';
+import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passageKeyAt, passagesOf, rawOf, signatureOf, signaturesAgree } from './duplicate-passage/record.js';
+import { SentenceFlag, scanWords, segment, wordStart, type Segmented } from './duplicate-passage/segment.js';
 
 interface Options extends RepeatOptions {
   abbreviations: string[];
@@ -44,28 +43,37 @@ const dayWords = new Set(Array.from({ length: 100 }, (_, day) => [String(day), S
 const dateWordBits = new Uint8Array(65536);
 for (const hash of [...monthWords, ...dayWords]) dateWordBits[hash & 0xffff] = 1;
 
-/**
- * Whether the text may name a date: two words in a row, a month (or its first three letters) and a
- * day number, either way round. The pattern matches only there, unless a word beyond ASCII hides a
- * month or a day from the word scan (\b is ASCII): then it is run anyway.
- */
-function mayNameDate(segmented: Segmented): boolean {
-  if (segmented.wide) return true;
-  const { words } = segmented;
-  for (let at = 0; at + 1 < words.length; at++) {
-    if (!dateWordBits[words[at] & 0xffff] || !dateWordBits[words[at + 1] & 0xffff]) continue;
-    if ((monthWords.has(words[at]) && dayWords.has(words[at + 1])) || (dayWords.has(words[at]) && monthWords.has(words[at + 1]))) return true;
-  }
-  return false;
+// Whether words `at` and `at + 1` are a month (or its first three letters) and a day number, either way round.
+function mayNameDate(words: Uint32Array, at: number): boolean {
+  if (!dateWordBits[words[at] & 0xffff] || !dateWordBits[words[at + 1] & 0xffff]) return false;
+  return (monthWords.has(words[at]) && dayWords.has(words[at + 1])) || (dayWords.has(words[at]) && monthWords.has(words[at + 1]));
 }
 
-/** Hashes of the dates (month and day) a text names; `segmented` (its segments) rules most texts out without the pattern. */
+const stickyDatePattern = new RegExp(datePattern.source, 'iy');
+
+/**
+ * Hashes of the dates (month and day) a text names. With `segmented` (its segments), the pattern is
+ * tried only where two words in a row may name one, which is where every match starts, unless a word
+ * beyond ASCII hides a month or a day from the word scan (\b is ASCII): then it scans the whole text.
+ */
 export function datesOf(text: string, segmented?: Segmented): Uint32Array {
   const hashes: number[] = [];
-  if (segmented && !mayNameDate(segmented)) return new Uint32Array(0);
-  for (const match of text.matchAll(datePattern)) {
+  const add = (match: RegExpMatchArray) => {
     const month = (match[1] ?? match[4]).slice(0, 3).toLowerCase();
     hashes.push(hashSequence([month.charCodeAt(0), month.charCodeAt(1), month.charCodeAt(2), Number(match[2] ?? match[3])]));
+  };
+  if (!segmented || segmented.wide) for (const match of text.matchAll(datePattern)) add(match);
+  else {
+    const { words } = segmented;
+    for (let at = 0; at + 1 < words.length; at++) {
+      if (!mayNameDate(words, at)) continue;
+      stickyDatePattern.lastIndex = wordStart(text, segmented, at);
+      const match = stickyDatePattern.exec(text);
+      if (!match) continue;
+      add(match);
+      // A match spans the two words.
+      at++;
+    }
   }
   return shingleSet(Uint32Array.from(hashes), 1);
 }
@@ -95,12 +103,6 @@ function artifactsFor(options: Options): RegExp {
 /** Key of a word sequence: 53 bits of two 32-bit hashes, so that millions of keys do not collide. */
 export function sequenceKey(words: ArrayLike<number>, from = 0, to = words.length): number {
   return (hashSequence(words, from, to, 0x1b873593) & 0x1fffff) * 2 ** 32 + hashSequence(words, from, to, 0x5bd1e995);
-}
-
-function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let same = 0;
-  for (let at = 0; at < a.length; at++) if (a[at] === b[at]) same++;
-  return same / a.length;
 }
 
 function lineOf(text: string, offset: number): number {
@@ -192,14 +194,15 @@ function reportDocumentDuplicates(corpus: CorpusContext<Options, DocumentData>, 
   compared.forEach((entry, at) => {
     const candidates = index.candidates(at, options.maxCandidates);
     if (candidates.length === 0) return;
-    const { signature, shingles, shingleBits, numbers, dates } = nearOf(entry.data);
+    let near: ReturnType<typeof nearOf> | undefined;
     let best: { at: number; similarity: number } | undefined;
     // At most maxCandidates per document, from its buckets (≤ 64 documents each) visited smallest first:
     // on look-alike texts (a template, a small vocabulary) the work per document stays bounded, so the
     // corpus step grows linearly, not with the square of the documents. Ties go to the earliest document.
     for (const candidate of candidates) {
       // The signatures' agreement estimates the similarity; only plausible pairs are measured on their shingles.
-      if (agreement(signature, signatureOf(compared[candidate].data)) < options.threshold - 0.15) continue;
+      if (!signaturesAgree(entry.data, compared[candidate].data, options.threshold - 0.15)) continue;
+      const { shingles, shingleBits, numbers, dates } = (near ??= nearOf(entry.data));
       const other = nearOf(compared[candidate].data);
       const similarity = sampledJaccard(shingles, shingleBits, other.shingles, other.shingleBits);
       if (similarity < options.threshold || (best && similarity <= best.similarity)) continue;
@@ -348,7 +351,7 @@ export default defineRule<Options, DocumentData>({
     const sample = shingles && sampleShingles(shingles, options.maxShingles);
     return packRecord({
       exact: sequenceKey(words),
-      raw: createHash('sha1').update(text).digest().readUInt32LE(0),
+      raw: segmented.textHash,
       bodyStart,
       bodyEnd,
       passages: passagesIn(segmented, options.passageMinWords),

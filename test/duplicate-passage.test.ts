@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../src/context.js';
 import rule, { datesOf } from '../rules/duplicate-passage.js';
-import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf } from '../rules/duplicate-passage/record.js';
+import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signaturesAgree } from '../rules/duplicate-passage/record.js';
 import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
 import { KeyTable } from '../rules/duplicate-passage/key-table.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
@@ -146,6 +146,10 @@ describe('duplicate-passage helpers', () => {
     const texts = ['Talks resume on March 6 and end 9 Apr. in Rome.', 'Sales rose in March, 6 percent up.', 'The 2016 Mayor met on the 12th.', 'Le 6 marché, on May 7.'];
     for (const text of texts) expect(datesOf(text, segment(text, splitLines(text), abbreviations))).toEqual(datesOf(text));
     expect([...texts.map((text) => datesOf(text, segment(text, splitLines(text), abbreviations)).length)]).toEqual([2, 0, 0, 2]);
+    // Pairs that overlap, words glued by an underscore, dates in later sentences and paragraphs.
+    const harder = 'It ran from 6 March 7 April to May. 9.\n\n"On Dec. 25," he said. Then JUNE 3_ and _July 4 and 1 Jan 2 Feb.\nOn 31 October 30 November, Sept. 4 came.';
+    expect(datesOf(harder, segment(harder, splitLines(harder), abbreviations))).toEqual(datesOf(harder));
+    expect(datesOf(harder).length).toBe(8);
   });
 
   it('measures word edit distance with a limit', () => {
@@ -224,6 +228,18 @@ describe('duplicate-passage helpers', () => {
     expect(passageAt(passagesOf(record), 0)).toEqual({ key: passageKey, start: 30, end: 90, words: 21 });
     const short = packRecord({ bodyStart: 0, bodyEnd: 5, exact: 1, raw: 2, passages: new Uint32Array(0) });
     expect([hasNear(short), passagesOf(short).length]).toEqual([false, 0]);
+  });
+
+  it('tells whether two records agree on enough signature values', () => {
+    const near = (signature: number[]) => ({ signature, shingles: Uint16Array.of(5, 6), shingleBits: 0, numbers: new Uint16Array(0), dates: new Uint32Array(0) });
+    const record = (signature: number[]) => packRecord({ bodyStart: 0, bodyEnd: 1, exact: 1, raw: 1, near: near(signature), passages: new Uint32Array(0) });
+    for (const length of [6, 7]) {
+      const a = Array.from({ length }, (_, at) => at + 1);
+      for (let differ = 0; differ <= length; differ++) {
+        const b = a.map((value, at) => (at < differ ? value + 100 : value));
+        for (const least of [0, 0.35, 0.5, 3 / length, 1]) expect(signaturesAgree(record(a), record(b), least)).toBe((length - differ) / length >= least);
+      }
+    }
   });
 
   it('estimates Jaccard similarity from mod-2^k shingle samples', () => {

@@ -134,11 +134,13 @@ export function sampledJaccard(a: Uint16Array, aBits: number, b: Uint16Array, bB
 export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Array {
   const signature = new Uint32Array(size).fill(0xffffffff);
   const filled = new Uint8Array(size);
+  // hash % size from the hash's two 16-bit halves: int32 arithmetic, where a hash beyond 2^31 would take a float modulo.
+  const halves = size <= 0x7fff;
   for (let s = 0; s < shingles.length; s++) {
     const hash = mix32(shingles[s] ^ 0x27d4eb2f);
-    const bin = hash % size;
-    const value = mix32(hash + 0x165667b1);
-    if (!filled[bin] || value < signature[bin]) signature[bin] = value;
+    const bin = halves ? (((hash >>> 16) % size) * 65536 + (hash & 0xffff)) % size : hash % size;
+    const value = mix32((hash + 0x165667b1) | 0);
+    if (value < signature[bin]) signature[bin] = value;
     filled[bin] = 1;
   }
   if (shingles.length === 0) return signature;
@@ -169,6 +171,11 @@ export class LshIndex {
   /** 1 for a document with an earlier document in one of its buckets: the others have no candidate. */
   private readonly shares: Uint8Array;
   private readonly keyShift: number;
+  // Scratch of `candidates`: its buckets, their first member by band, and the documents it has found (marked with `stamp`).
+  private readonly order: Uint32Array;
+  private readonly firsts: Uint32Array;
+  private readonly seen: Uint32Array;
+  private stamp = 0;
 
   constructor(
     private readonly signatureOf: (doc: number) => ArrayLike<number>,
@@ -182,6 +189,9 @@ export class LshIndex {
     this.keyShift = 32 - Math.min(30, 53 - docBits);
     const scale = 2 ** docBits;
     this.shares = new Uint8Array(count);
+    this.order = new Uint32Array(bands);
+    this.firsts = new Uint32Array(bands);
+    this.seen = new Uint32Array(count);
     // Keys of a few bands at a time: one signature view per document and group, a bounded buffer.
     const group = Math.min(bands, 8);
     const keys = new Uint32Array(count * group);
@@ -239,28 +249,48 @@ export class LshIndex {
   candidates(doc: number, limit = Infinity): number[] {
     if (!this.shares[doc]) return [];
     const signature = this.signatureOf(doc);
-    const ranges: { members: Uint32Array; first: number; size: number }[] = [];
+    // Each bucket with documents before `doc` as size × bands + band, so that a numeric sort orders by size, then band.
+    const order = this.order;
+    let ranges = 0;
     for (let band = 0; band < this.bands; band++) {
       const bucket = binarySearch(this.bucketKeys[band], this.key(signature, band));
       if (bucket < 0) continue;
       const members = this.members[band];
       const first = this.bucketStarts[band][bucket];
-      const stored = this.bucketStarts[band][bucket + 1] - first;
       // The documents before `doc` in its bucket; not among the first `bucketLimit`, it sees all of those.
-      let size = 0;
-      while (size < stored && members[first + size] < doc) size++;
-      if (size > 0) ranges.push({ members, first, size });
+      const size = lowerBound(members, first, this.bucketStarts[band][bucket + 1], doc) - first;
+      if (size === 0) continue;
+      this.firsts[band] = first;
+      order[ranges++] = size * this.bands + band;
     }
-    ranges.sort((x, y) => x.size - y.size);
-    const found = new Set<number>();
-    for (const { members, first, size } of ranges) {
-      for (let at = first; at < first + size; at++) {
-        if (found.size >= limit) return [...found].sort((x, y) => x - y);
-        found.add(members[at]);
+    const sorted = order.subarray(0, ranges).sort();
+    const found: number[] = [];
+    this.stamp++;
+    for (const range of sorted) {
+      const band = range % this.bands;
+      const members = this.members[band];
+      const first = this.firsts[band];
+      for (let at = first; at < first + (range - band) / this.bands; at++) {
+        if (found.length >= limit) return found.sort((x, y) => x - y);
+        if (this.seen[members[at]] === this.stamp) continue;
+        this.seen[members[at]] = this.stamp;
+        found.push(members[at]);
       }
     }
-    return [...found].sort((x, y) => x - y);
+    return found.sort((x, y) => x - y);
   }
+}
+
+// First position in `sorted[from, to)` whose value is not below `value`.
+function lowerBound(sorted: Uint32Array, from: number, to: number, value: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 // Index of `value` in a sorted array, or -1.

@@ -105,6 +105,30 @@ export function signatureOf(record: Uint32Array): Uint16Array {
   return new Uint16Array(record.buffer, record.byteOffset + 4 * Slot.Header, record[Slot.BitsAndSignature] & 0xffffff);
 }
 
+/**
+ * Whether two records' signatures (of one length) agree on at least `least` of their values, read two
+ * values at a time from the records' 32-bit words: no view to make, half the loads, and it stops once
+ * the rest cannot reach `least`. Both records lay their values out alike, so a word's halves compare
+ * the same values whatever the byte order.
+ */
+export function signaturesAgree(a: Uint32Array, b: Uint32Array, least: number): boolean {
+  const length = a[Slot.BitsAndSignature] & 0xffffff;
+  // The fewest agreeing values k with k / length ≥ least, as the division rounds.
+  let needed = Math.max(0, Math.ceil(least * length));
+  while (needed > 0 && (needed - 1) / length >= least) needed--;
+  while (needed / length < least) needed++;
+  const end = Slot.Header + (length >>> 1);
+  let same = 0;
+  for (let at = Slot.Header; at < end; at++) {
+    const differ = a[at] ^ b[at];
+    if ((differ & 0xffff) === 0) same++;
+    if (differ >>> 16 === 0) same++;
+    if (same + 2 * (end - at - 1) + (length & 1) < needed) return false;
+  }
+  if (length & 1 && new Uint16Array(a.buffer, a.byteOffset)[Slot.Header * 2 + length - 1] === new Uint16Array(b.buffer, b.byteOffset)[Slot.Header * 2 + length - 1]) same++;
+  return same >= needed;
+}
+
 /** The near-duplicate data of a record, as views. */
 export function nearOf(record: Uint32Array): NonNullable<RecordFields['near']> {
   const signature = signatureOf(record);

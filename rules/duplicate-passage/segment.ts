@@ -51,6 +51,8 @@ export interface Segmented {
   letterWords: number;
   /** Whether a word holds a character beyond ASCII. */
   wide: boolean;
+  /** Hash of the text as it stands (see `Words`). */
+  textHash: number;
 }
 
 const listItem = /^\s*(?:[-*•·▪‣●◦]|\d{1,3}[.)])\s+/;
@@ -168,6 +170,8 @@ export interface Words {
   marks: Int32Array;
   /** Whether a word holds a character beyond ASCII. */
   wide: boolean;
+  /** FNV-1a hash of every code unit of the text: tells byte-identical texts apart from merely similar ones. */
+  textHash: number;
 }
 
 // Scratch buffers of scanWords, grown as needed: a text's word offsets are dropped once it is segmented.
@@ -194,12 +198,14 @@ export function scanWords(text: string): Words {
   let count = 0;
   let markCount = 0;
   let bits = 0;
+  let textHash = 0x811c9dc5;
   let at = 0;
   const length = text.length;
   while (at < length) {
     const code = text.charCodeAt(at);
     let kind = classes[code] || classify(code);
     if (kind === 3) {
+      textHash = Math.imul(textHash ^ code, 0x01000193);
       if (flags[code] & (Char.Terminator | Char.Quote)) {
         if (markCount === marks.length) marks = marksBuffer = grown(marks, new Int32Array(markCount * 2));
         marks[markCount++] = at;
@@ -217,6 +223,7 @@ export function scanWords(text: string): Words {
       letters |= kind & 1;
       bits |= char;
       hash = Math.imul(hash ^ lower[char], 0x01000193);
+      textHash = Math.imul(textHash ^ char, 0x01000193);
       at++;
     }
     if (count === starts.length) {
@@ -236,7 +243,27 @@ export function scanWords(text: string): Words {
     count,
     marks: marks.subarray(0, markCount),
     wide: bits >= 128,
+    textHash: textHash >>> 0,
   };
+}
+
+/** Offset of word `word` of a segmented text: found again from the start of its sentence, since words are kept without their offsets. */
+export function wordStart(text: string, segmented: Segmented, word: number): number {
+  const { firstWord, start, count } = segmented.sentences;
+  // The last sentence starting at or before the word: every word lies in a sentence.
+  let low = 0;
+  let high = count - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (firstWord[middle] <= word) low = middle;
+    else high = middle - 1;
+  }
+  let at = start[low];
+  for (let skip = word - firstWord[low]; ; skip--) {
+    while (at < text.length && classify(text.charCodeAt(at)) === 3) at++;
+    if (skip === 0) return at;
+    while (at < text.length && classify(text.charCodeAt(at)) !== 3) at++;
+  }
 }
 
 // Whether a code point is an upper-case letter or a number (\p{Lu} or \p{N}), filled on first sight for the BMP: 1 yes, 2 no.
@@ -394,5 +421,5 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
   // Every word lies in a paragraph, so the numbers are all the words without a letter.
   const numbers = new Uint32Array(numberCount);
   for (let at = 0, found = 0; at < scanned.count; at++) if (!scanned.lettered[at]) numbers[found++] = words[at];
-  return { paragraphs, sentences, words, numbers, letterWords, wide: scanned.wide };
+  return { paragraphs, sentences, words, numbers, letterWords, wide: scanned.wide, textHash: scanned.textHash };
 }
