@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { CorpusContext, Descriptor, RuleContext } from '../src/types.js';
-import { LshIndex, distinctShingles, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from './duplicate-passage/minhash.js';
+import { LshIndex, hashSequence, jaccard, sampleShingles, sampledJaccard, shingleSet, shingleSketch } from './duplicate-passage/minhash.js';
 import { findRepeats, type Repeat, type RepeatOptions } from './duplicate-passage/repeats.js';
 import { KeyTable } from './duplicate-passage/key-table.js';
 import { PASSAGE_FIELDS, bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passageKeyAt, passagesOf, rawOf, signatureOf, signaturesAgree } from './duplicate-passage/record.js';
@@ -140,7 +140,7 @@ function reportRepeat(context: RuleContext<Options>, segmented: Segmented, repea
   }
 }
 
-function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
+function passagesIn(segmented: Segmented, minWords: number): number[] {
   const passages: number[] = [];
   const { sentences, paragraphs } = segmented;
   for (let at = 0; at < sentences.count; ) {
@@ -158,7 +158,7 @@ function passagesIn(segmented: Segmented, minWords: number): Uint32Array {
     }
     at = stop;
   }
-  return new Uint32Array(passages);
+  return passages;
 }
 
 /** What `check` keeps of a document for the corpus step: hashes and offsets in one Uint32Array (record.ts), never the text. */
@@ -347,8 +347,7 @@ export default defineRule<Options, DocumentData>({
     const bodyStart = text.search(/\S/);
     if (bodyStart < 0 || words.length < options.minWords) return;
     const bodyEnd = text.trimEnd().length;
-    const shingles = segmented.letterWords >= options.minDocumentWords ? distinctShingles(words, options.shingleSize) : undefined;
-    const sample = shingles && sampleShingles(shingles, options.maxShingles);
+    const sketch = segmented.letterWords >= options.minDocumentWords ? shingleSketch(words, options.shingleSize, Math.floor(options.permutations / options.bands) * options.bands, options.maxShingles) : undefined;
     return packRecord({
       exact: sequenceKey(words),
       raw: segmented.textHash,
@@ -356,11 +355,11 @@ export default defineRule<Options, DocumentData>({
       bodyEnd,
       passages: passagesIn(segmented, options.passageMinWords),
       near:
-        shingles && sample
+        sketch
           ? {
-              signature: oneHashSignature(shingles, Math.floor(options.permutations / options.bands) * options.bands),
-              shingles: sample.fingerprints,
-              shingleBits: sample.bits,
+              signature: sketch.signature,
+              shingles: sketch.fingerprints,
+              shingleBits: sketch.bits,
               numbers: sampleShingles(shingleSet(segmented.numbers, 1), Infinity).fingerprints,
               dates: datesOf(text, segmented),
             }

@@ -30,6 +30,13 @@ let seenUsed = new Uint8Array(1024);
  */
 export function distinctShingles(words: Uint32Array, size: number): Uint32Array {
   if (words.length === 0) return new Uint32Array(0);
+  const distinct = new Uint32Array(Math.max(1, words.length - size + 1));
+  return distinct.subarray(0, fillDistinct(words, size, distinct));
+}
+
+// distinctShingles into `distinct` (room for a shingle per word): returns how many it holds.
+function fillDistinct(words: Uint32Array, size: number, distinct: Uint32Array): number {
+  if (words.length === 0) return 0;
   const count = Math.max(1, words.length - size + 1);
   let slots = 1024;
   while (slots < 2 * count) slots *= 2;
@@ -38,7 +45,6 @@ export function distinctShingles(words: Uint32Array, size: number): Uint32Array 
     seenUsed = new Uint8Array(slots);
   } else seenUsed.fill(0, 0, slots);
   const mask = slots - 1;
-  const distinct = new Uint32Array(count);
   let found = 0;
   for (let at = 0; at < count; at++) {
     let hash: number;
@@ -56,7 +62,7 @@ export function distinctShingles(words: Uint32Array, size: number): Uint32Array 
     seen[slot] = hash;
     distinct[found++] = hash;
   }
-  return distinct.subarray(0, found);
+  return found;
 }
 
 /** Sorted, de-duplicated hashes of the word `size`-grams of a word-hash sequence (the whole text when shorter). */
@@ -93,15 +99,16 @@ export function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * `bits` bits are zero, with `bits` the fewest that leave at most `limit` (0, the whole set, when it
  * is that small already), each cut to its next 16 bits (`hash >>> bits`), sorted and de-duplicated.
  * Two fingerprints of 150 distinct shingles collide about once in 3 documents, which moves a
- * Jaccard similarity by about 0.001; the record keeps half the bytes of whole hashes.
+ * Jaccard similarity by about 0.001; the record keeps half the bytes of whole hashes. `into`, when
+ * large enough, holds the fingerprints instead of a new array.
  */
-export function sampleShingles(shingles: Uint32Array, limit: number): { fingerprints: Uint16Array; bits: number } {
+export function sampleShingles(shingles: Uint32Array, limit: number, into?: Uint16Array): { fingerprints: Uint16Array; bits: number } {
   let bits = 0;
   while (shingles.length / 2 ** bits > limit && bits < 16) bits++;
   const mask = 2 ** bits - 1;
   let count = 0;
   for (let at = 0; at < shingles.length; at++) if ((shingles[at] & mask) === 0) count++;
-  const fingerprints = new Uint16Array(count);
+  const fingerprints = into && into.length >= count ? into.subarray(0, count) : new Uint16Array(count);
   for (let at = 0, filled = 0; at < shingles.length; at++) if ((shingles[at] & mask) === 0) fingerprints[filled++] = shingles[at] >>> bits;
   fingerprints.sort();
   return { fingerprints: fingerprints.subarray(0, uniqueSorted(fingerprints)), bits };
@@ -129,11 +136,11 @@ export function sampledJaccard(a: Uint16Array, aBits: number, b: Uint16Array, bB
  * one of `size` bins and each bin keeps its smallest value, so a signature costs one hash per shingle
  * instead of one per shingle and permutation. Empty bins borrow from the next filled bin to the right
  * (rotation densification, Shrivastava and Li 2014), so two documents agree on a bin as often as
- * k-permutation MinHash would make them.
+ * k-permutation MinHash would make them. `scratch`, when large enough, holds the result instead of a new array.
  */
-export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Array {
-  const signature = new Uint32Array(size).fill(0xffffffff);
-  const filled = new Uint8Array(size);
+export function oneHashSignature(shingles: Uint32Array, size: number, scratch?: { signature: Uint32Array; filled: Uint8Array }): Uint32Array {
+  const signature = scratch && scratch.signature.length >= size ? scratch.signature.subarray(0, size).fill(0xffffffff) : new Uint32Array(size).fill(0xffffffff);
+  const filled = scratch && scratch.filled.length >= size ? scratch.filled.subarray(0, size).fill(0) : new Uint8Array(size);
   // hash % size from the hash's two 16-bit halves: int32 arithmetic, where a hash beyond 2^31 would take a float modulo.
   const halves = size <= 0x7fff;
   for (let s = 0; s < shingles.length; s++) {
@@ -151,6 +158,27 @@ export function oneHashSignature(shingles: Uint32Array, size: number): Uint32Arr
     signature[bin] = mix32(signature[(bin + distance) % size] + Math.imul(distance, 0x9e3779b1));
   }
   return signature;
+}
+
+// Buffers of shingleSketch, grown as needed.
+let sketchShingles = new Uint32Array(4096);
+const sketchSample = new Uint16Array(4096);
+const sketchSignature = { signature: new Uint32Array(256), filled: new Uint8Array(256) };
+
+/**
+ * What the corpus step compares of a text: the one-permutation signature (`signatureSize` values) of
+ * its word `size`-grams and their mod-2^bits sample of at most about `limit` (sampleShingles). Views
+ * of buffers reused by the next call, for a caller that copies them (a record), sparing the garbage
+ * collector a few buffers per document.
+ */
+export function shingleSketch(words: Uint32Array, size: number, signatureSize: number, limit: number): { signature: Uint32Array; fingerprints: Uint16Array; bits: number } {
+  if (sketchShingles.length < words.length) sketchShingles = new Uint32Array(2 * words.length);
+  const shingles = sketchShingles.subarray(0, fillDistinct(words, size, sketchShingles));
+  if (sketchSignature.signature.length < signatureSize) {
+    sketchSignature.signature = new Uint32Array(signatureSize);
+    sketchSignature.filled = new Uint8Array(signatureSize);
+  }
+  return { signature: oneHashSignature(shingles, signatureSize, sketchSignature), ...sampleShingles(shingles, limit, sketchSample) };
 }
 
 /**

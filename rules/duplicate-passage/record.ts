@@ -23,7 +23,7 @@ export interface RecordFields {
     dates: Uint32Array;
   };
   /** Paragraphs looked for in other documents, PASSAGE_FIELDS numbers each (see packPassage). */
-  passages: Uint32Array;
+  passages: ArrayLike<number>;
 }
 
 /** Numbers per passage: the high 16 bits of its 48-bit key with its word count, the low 32 bits, start, end. */

@@ -11,8 +11,7 @@ export interface Paragraph {
 
 /**
  * The sentences (or heading lines) of a text, the units in which repeats are matched, as parallel
- * typed arrays indexed by sentence: one allocation per field and text instead of an object and a
- * word view per sentence.
+ * typed arrays indexed by sentence (the first `count` entries): no object or word view per sentence.
  */
 export interface Sentences {
   count: number;
@@ -40,6 +39,11 @@ export const SentenceFlag = {
   Whole: 4,
 } as const;
 
+/**
+ * A text's paragraphs, sentences and words. The typed arrays are buffers reused by the next call of
+ * `segment` (a text's segments are used up before the next text is segmented): freeing thousands of
+ * small buffers per second was the bulk of the garbage collector's work.
+ */
 export interface Segmented {
   paragraphs: Paragraph[];
   sentences: Sentences;
@@ -158,7 +162,7 @@ function classify(code: number): number {
 
 /**
  * The words of a text, found in one pass over its code units: runs of letters and digits, hashed
- * lower-cased. `starts`, `lettered` and `marks` are views of buffers reused by the next call.
+ * lower-cased. The arrays are views of buffers reused by the next call.
  */
 export interface Words {
   starts: Int32Array;
@@ -238,7 +242,7 @@ export function scanWords(text: string): Words {
   }
   return {
     starts: starts.subarray(0, count),
-    hashes: hashes.slice(0, count),
+    hashes: hashes.subarray(0, count),
     lettered: lettered.subarray(0, count),
     count,
     marks: marks.subarray(0, markCount),
@@ -305,7 +309,7 @@ function sentenceCuts(text: string, start: number, end: number, abbreviations: R
   }
 }
 
-/** Growable parallel arrays of sentences. */
+/** Growable parallel arrays of sentences, refilled for each text. */
 class SentenceBuilder implements Sentences {
   count = 0;
   start: Int32Array;
@@ -326,6 +330,10 @@ class SentenceBuilder implements Sentences {
     this.key = new Uint32Array(capacity);
     this.letterWords = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
+  }
+
+  reset(): void {
+    this.count = 0;
   }
 
   add(start: number, end: number, paragraph: number, firstWord: number, wordCount: number, key: number, letterWords: number, flags: number): void {
@@ -355,6 +363,9 @@ class SentenceBuilder implements Sentences {
   }
 }
 
+const sentenceBuilder = new SentenceBuilder(256);
+let numbersBuffer = new Uint32Array(1024);
+
 /**
  * Split a text into paragraphs and sentences, with word hashes; `abbreviations` (lower case, no dot)
  * never end a sentence, and sentences matching `artifacts` are marked ignored.
@@ -363,7 +374,8 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
   const paragraphs = paragraphsOf(lines);
   const scanned = scanWords(text);
   const words = scanned.hashes;
-  const sentences = new SentenceBuilder(Math.max(8, paragraphs.length * 2));
+  const sentences = sentenceBuilder;
+  sentences.reset();
   // No run of three spaces, no table row: the regex is tested only on texts that have one.
   const mayHaveTable = text.includes('   ');
   const { marks } = scanned;
@@ -419,7 +431,8 @@ export function segment(text: string, lines: TextLine[], abbreviations: Readonly
     if (!scanned.lettered[at]) numberCount++;
   }
   // Every word lies in a paragraph, so the numbers are all the words without a letter.
-  const numbers = new Uint32Array(numberCount);
+  if (numbersBuffer.length < numberCount) numbersBuffer = new Uint32Array(2 * numberCount);
+  const numbers = numbersBuffer.subarray(0, numberCount);
   for (let at = 0, found = 0; at < scanned.count; at++) if (!scanned.lettered[at]) numbers[found++] = words[at];
   return { paragraphs, sentences, words, numbers, letterWords, wide: scanned.wide, textHash: scanned.textHash };
 }
