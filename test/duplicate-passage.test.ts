@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { splitLines } from '../src/context.js';
-import rule, { datesOf } from '../rules/duplicate-passage.js';
+import rule, { datesOf, sequenceKey } from '../rules/duplicate-passage.js';
 import { bodyOf, exactOf, hasNear, nearOf, packPassage, packRecord, passageAt, passagesOf, rawOf, signaturesAgree } from '../rules/duplicate-passage/record.js';
-import { LshIndex, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
+import { LshIndex, hashSequence, jaccard, oneHashSignature, sampleShingles, sampledJaccard, shingleSet } from '../rules/duplicate-passage/minhash.js';
 import { KeyTable } from '../rules/duplicate-passage/key-table.js';
 import { wordEditDistance } from '../rules/duplicate-passage/repeats.js';
 import { isHardWrapped, scanWords, segment } from '../rules/duplicate-passage/segment.js';
@@ -150,6 +150,13 @@ describe('duplicate-passage helpers', () => {
     const harder = 'It ran from 6 March 7 April to May. 9.\n\n"On Dec. 25," he said. Then JUNE 3_ and _July 4 and 1 Jan 2 Feb.\nOn 31 October 30 November, Sept. 4 came.';
     expect(datesOf(harder, segment(harder, splitLines(harder), abbreviations))).toEqual(datesOf(harder));
     expect(datesOf(harder).length).toBe(8);
+  });
+
+  it('keys a word sequence with two hashes in one pass', () => {
+    const words = Uint32Array.from({ length: 50 }, (_, at) => Math.imul(at + 1, 0x9e3779b1) >>> 0);
+    for (const [from, to] of [[0, 50], [7, 30], [5, 5]]) {
+      expect(sequenceKey(words, from, to)).toBe((hashSequence(words, from, to, 0x1b873593) & 0x1fffff) * 2 ** 32 + hashSequence(words, from, to, 0x5bd1e995));
+    }
   });
 
   it('measures word edit distance with a limit', () => {
