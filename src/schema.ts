@@ -7,7 +7,7 @@ import { packagePath } from './paths.js';
 // ajv (about 40 modules) is required on first use: a built CLI whose validators are all precompiled never loads it.
 const require = createRequire(import.meta.url);
 
-/** Folder, in the package, of the validators precompiled by scripts/build-validators.ts (`npm run build`). */
+/** Folder, in the package, of the validators precompiled by src/build-validators.ts (`npm run build`). */
 export const PRECOMPILED_VALIDATORS = 'dist/validators';
 
 /**

@@ -6,7 +6,7 @@ import { findConfigFile, loadConfig, resolveConfig } from '../src/config.js';
 import { ConfigError } from '../src/rule.js';
 import { builtinRules } from '../src/rules.js';
 import { newAjv, readPackageJson, validatorFile } from '../src/schema.js';
-import { writeValidators } from '../scripts/build-validators.js';
+import { writeValidators } from '../src/build-validators.js';
 import { packagePath } from '../src/paths.js';
 import { cli, makeTree } from './helpers/cli.js';
 

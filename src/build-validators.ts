@@ -2,8 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standalone from 'ajv/dist/standalone/index.js';
-import { newAjv, PRECOMPILED_VALIDATORS, schemasCompiled, validatorFile, type CompiledSchema } from '../src/schema.js';
-import { packagePath } from '../src/paths.js';
+import { newAjv, PRECOMPILED_VALIDATORS, schemasCompiled, validatorFile, type CompiledSchema } from './schema.js';
+import { packagePath } from './paths.js';
 
 /**
  * Precompile the validators of every schema the CLI compiles at start-up (config, built-in rule
@@ -28,8 +28,8 @@ export function writeValidators(folder: string, schemas: readonly CompiledSchema
 
 async function main(): Promise<void> {
   // Importing the rules compiles their data schemas; resolving the default config compiles the config and option schemas.
-  const { resolveConfig } = await import('../src/config.js');
-  await import('../src/text-index.js');
+  const { resolveConfig } = await import('./config.js');
+  await import('./text-index.js');
   resolveConfig({});
   const count = writeValidators(packagePath(PRECOMPILED_VALIDATORS), schemasCompiled());
   console.log(`build-validators: ${count} validators precompiled into ${PRECOMPILED_VALIDATORS}/`);
