@@ -155,7 +155,10 @@ interface ShardColumns {
   lines: Float64Array;
   ids: (string | null)[];
   dates: (string | null)[];
-  /** The entries' JSON texts one after the other, as UTF-8 (a quarter to half the bytes of the strings), and where each ends (in characters). */
+  /**
+   * The entries' JSON texts one after the other, as UTF-8 (half the bytes of the string: a shard's
+   * text mostly holds some character beyond Latin-1, which makes it two-byte), and where each ends (in characters).
+   */
   jsonText: Uint8Array;
   jsonEnds: Uint32Array;
   lineStarts: Uint32Array[];
