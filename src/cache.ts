@@ -5,47 +5,17 @@ import { deserialize, serialize } from 'node:v8';
 import type { ActiveRule, ResolvedConfig } from './config.js';
 import type { DocumentResult } from './engine.js';
 import type { LoadedDocument } from './inputs.js';
-import { TOOL } from './report.js';
-import type { Descriptor, ReportFile } from './types.js';
+import { compareMessages, countMessages, emptySummary, REPORT_VERSION, sortedSummary, TOOL } from './report.js';
+import { isUnread, lazyReportFile, reportFileJson } from './report-files.js';
+import type { Descriptor, Report, ReportFile } from './types.js';
 import { writeFileAtomic } from './write.js';
 
 /** Default cache folder, relative to the working directory. */
 export const DEFAULT_CACHE_LOCATION = '.corpuslintcache';
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 /** How a file is known to be unchanged: its size and mtime (`metadata`) or always its content hash (`content`). */
 export type CacheStrategy = 'metadata' | 'content';
-
-/**
- * A first-pass result as stored: its own messages array (the corpus step adds to the live one), and
- * line starts as a typed array, kept only for documents with corpus data: the corpus step can only
- * report on documents it has data for, and first-pass messages already carry their positions.
- */
-function compact(result: DocumentResult): DocumentResult {
-  const hasData = Object.keys(result.corpusData).length > 0;
-  const lineStarts = hasData ? Uint32Array.from(result.lineStarts) : ZERO;
-  // Empty parts point to one shared object each: the serializer writes it once, then back-references.
-  return {
-    ...result,
-    lineStarts: lineStarts as unknown as number[],
-    corpusData: hasData ? result.corpusData : NO_DATA,
-    crashed: NO_CRASHES,
-    file: { ...result.file, messages: result.file.messages.length > 0 ? [...result.file.messages] : NO_MESSAGES },
-  };
-}
-
-const ZERO = Uint32Array.of(0);
-const NO_DATA = {};
-const NO_CRASHES: string[] = [];
-const NO_MESSAGES: DocumentResult['file']['messages'] = [];
-
-/**
- * A stored result made live again: a fresh messages array (the corpus step adds to it). Line starts
- * stay a typed array: the engine only reads them by index, for the few documents the corpus step reports on.
- */
-function expand(stored: DocumentResult): DocumentResult {
-  return { ...stored, file: { ...stored.file, messages: [...stored.file.messages] } };
-}
 
 /** Per rule id, a 48-bit digest of the corpus data the rule returned for a document. */
 type DataDigests = Record<string, number>;
@@ -56,11 +26,77 @@ function digestsOf(corpusData: Record<string, unknown>): DataDigests {
   return digests;
 }
 
-/** A first-pass result as cached, keyed by the hash of what the rules saw. */
+/** A report entry's messages counted: per rule, errors, warnings and infos, then the fatal ones. */
+interface MessageCounts {
+  rules: readonly string[];
+  values: ArrayLike<number>;
+}
+
+function countsOf(messages: ReportFile['messages']): MessageCounts {
+  const summary = emptySummary();
+  countMessages(summary, messages);
+  const rules = Object.keys(summary.byRule);
+  const values = rules.flatMap((ruleId) => {
+    const { errors, warnings, infos } = summary.byRule[ruleId];
+    return [errors, warnings, infos];
+  });
+  return { rules, values: [...values, summary.fatal] };
+}
+
+function addCounts(summary: Report['summary'], { rules, values }: MessageCounts): void {
+  for (let rule = 0; rule < rules.length; rule++) {
+    const errors = values[rule * 3];
+    const warnings = values[rule * 3 + 1];
+    const infos = values[rule * 3 + 2];
+    if (errors + warnings + infos === 0) continue;
+    const counts = (summary.byRule[rules[rule]] ??= { errors: 0, warnings: 0, infos: 0 });
+    counts.errors += errors;
+    counts.warnings += warnings;
+    counts.infos += infos;
+    summary.errors += errors;
+    summary.warnings += warnings;
+    summary.infos += infos;
+  }
+  summary.fatal += values[rules.length * 3];
+}
+
+/**
+ * A first-pass result as cached, keyed by the hash of what the rules saw. The report entry is kept as
+ * the text the JSON report writes (messages sorted) with its counts, so an unchanged document's entry
+ * is written and counted without being parsed. Line starts are kept only for documents with corpus
+ * data: the corpus step can only report on documents it has data for.
+ */
 interface CachedDocument {
   key: string;
-  result: DocumentResult;
+  head: Omit<ReportFile, 'messages'>;
+  json: string;
+  counts: MessageCounts;
+  lineStarts: Uint32Array;
+  length: number;
+  corpusData: Record<string, unknown>;
   digests: DataDigests;
+}
+
+const ZERO = Uint32Array.of(0);
+const NO_DATA = {};
+const NO_CRASHES: string[] = [];
+
+/** A fresh first-pass result as cached (before the corpus step adds messages to it). */
+function cachedDocument(key: string, result: DocumentResult, digests: DataDigests): CachedDocument {
+  const { messages, ...head } = result.file;
+  const sorted = [...messages].sort(compareMessages);
+  const hasData = Object.keys(result.corpusData).length > 0;
+  return {
+    key,
+    head,
+    json: reportFileJson({ ...result.file, messages: sorted }),
+    counts: countsOf(sorted),
+    lineStarts: hasData ? Uint32Array.from(result.lineStarts) : ZERO,
+    length: result.length,
+    // Empty parts point to one shared object: the serializer writes it once, then back-references.
+    corpusData: hasData ? result.corpusData : NO_DATA,
+    digests,
+  };
 }
 
 /** What a rule's corpus step reported, and the digest of the input it ran on. */
@@ -114,10 +150,23 @@ interface ShardColumns {
   counts: Uint32Array;
   /** Per document. */
   keys: string[];
-  reportFiles: ReportFile[];
+  docPaths: string[];
+  /** NaN for none. */
+  lines: Float64Array;
+  ids: (string | null)[];
+  dates: (string | null)[];
+  /**
+   * The entries' JSON texts one after the other, as UTF-8 (half the bytes of the string: a shard's
+   * text mostly holds some character beyond Latin-1, which makes it two-byte), and where each ends (in characters).
+   */
+  jsonText: Uint8Array;
+  jsonEnds: Uint32Array;
   lineStarts: Uint32Array[];
   lengths: Float64Array;
   corpusData: Record<string, unknown>[];
+  /** Per document, for each of `countRules`, errors, warnings and infos, then fatal messages. */
+  countRules: string[];
+  messageCounts: Uint32Array;
   /** Per document and rule (`documents × digestRules.length`), NaN where the rule returned no data. */
   digestRules: string[];
   digests: Float64Array;
@@ -131,6 +180,14 @@ function encodeShard(shard: CacheShard): ShardColumns {
   for (const [index, document] of documents.entries()) {
     for (const [rule, ruleId] of digestRules.entries()) digests[index * digestRules.length + rule] = document.digests[ruleId] ?? Number.NaN;
   }
+  let jsonEnd = 0;
+  const countRules = [...new Set(documents.flatMap((document) => document.counts.rules))];
+  const stride = countRules.length * 3 + 1;
+  const messageCounts = new Uint32Array(documents.length * stride);
+  for (const [index, { counts: { rules, values } }] of documents.entries()) {
+    for (const [rule, ruleId] of rules.entries()) messageCounts.set([values[rule * 3], values[rule * 3 + 1], values[rule * 3 + 2]], index * stride + countRules.indexOf(ruleId) * 3);
+    messageCounts[index * stride + stride - 1] = values[rules.length * 3];
+  }
   return {
     format: shard.format,
     configHash: shard.configHash,
@@ -140,10 +197,17 @@ function encodeShard(shard: CacheShard): ShardColumns {
     mtimes: Float64Array.from(entries, ([, cached]) => cached.mtimeMs),
     counts: Uint32Array.from(entries, ([, cached]) => cached.documents.length),
     keys: documents.map((document) => document.key),
-    reportFiles: documents.map((document) => document.result.file),
-    lineStarts: documents.map((document) => document.result.lineStarts as unknown as Uint32Array),
-    lengths: Float64Array.from(documents, (document) => document.result.length),
-    corpusData: documents.map((document) => document.result.corpusData),
+    docPaths: documents.map((document) => document.head.path),
+    lines: Float64Array.from(documents, (document) => document.head.line ?? Number.NaN),
+    ids: documents.map((document) => document.head.id ?? null),
+    dates: documents.map((document) => document.head.date ?? null),
+    jsonText: Buffer.from(documents.map((document) => document.json).join('')),
+    jsonEnds: Uint32Array.from(documents, (document) => (jsonEnd += document.json.length)),
+    lineStarts: documents.map((document) => document.lineStarts),
+    lengths: Float64Array.from(documents, (document) => document.length),
+    corpusData: documents.map((document) => document.corpusData),
+    countRules,
+    messageCounts,
     digestRules,
     digests,
   };
@@ -152,6 +216,8 @@ function encodeShard(shard: CacheShard): ShardColumns {
 function decodeShard(columns: ShardColumns): CacheShard {
   const files: Record<string, CachedFile> = {};
   const rules = columns.digestRules.length;
+  const stride = columns.countRules.length * 3 + 1;
+  const jsonText = Buffer.from(columns.jsonText.buffer, columns.jsonText.byteOffset, columns.jsonText.byteLength).toString();
   let next = 0;
   for (const [index, absolute] of columns.paths.entries()) {
     const documents: CachedDocument[] = [];
@@ -161,8 +227,24 @@ function decodeShard(columns: ShardColumns): CacheShard {
         const digest = columns.digests[next * rules + rule];
         if (!Number.isNaN(digest)) digests[columns.digestRules[rule]] = digest;
       }
-      const result = { file: columns.reportFiles[next], lineStarts: columns.lineStarts[next] as unknown as number[], length: columns.lengths[next], corpusData: columns.corpusData[next], crashed: NO_CRASHES };
-      documents.push({ key: columns.keys[next], result, digests });
+      // Keys in the order the engine builds an entry, so the parsed and the lazy entry agree.
+      const head: CachedDocument['head'] = { path: columns.docPaths[next] };
+      const [line, id, date] = [columns.lines[next], columns.ids[next], columns.dates[next]];
+      if (!Number.isNaN(line)) head.line = line;
+      if (id !== null) head.id = id;
+      if (date !== null) head.date = date;
+      const counts = { rules: columns.countRules, values: columns.messageCounts.subarray(next * stride, (next + 1) * stride) };
+      documents.push({
+        key: columns.keys[next],
+        head,
+        // A slice of the decoded text: no copy.
+        json: jsonText.slice(next === 0 ? 0 : columns.jsonEnds[next - 1], columns.jsonEnds[next]),
+        counts,
+        lineStarts: columns.lineStarts[next],
+        length: columns.lengths[next],
+        corpusData: columns.corpusData[next],
+        digests,
+      });
     }
     files[absolute] = { size: columns.sizes[index], mtimeMs: columns.mtimes[index], documents };
   }
@@ -236,6 +318,8 @@ export class LintCache {
   private readonly next = new Map<string, CachedFile>();
   /** Data digests of the live results handed out or stored, for the corpus-step memo. */
   private readonly digests = new WeakMap<DocumentResult, DataDigests>();
+  /** Message counts of the report entries handed out, for a report that does not read unchanged entries. */
+  private readonly counts = new WeakMap<ReportFile, MessageCounts>();
   /** Corpus steps of the last run, by rule id, and those of this run. */
   private readonly steps: Record<string, CorpusStep>;
   private readonly nextSteps: Record<string, CorpusStep> = {};
@@ -277,10 +361,20 @@ export class LintCache {
     return new LintCache(folder, strategy, configHash(config, resolve(cwd)), stored, steps);
   }
 
-  /** A stored document made live, its data digests remembered. */
-  private live(document: CachedDocument): DocumentResult {
-    const result = expand(document.result);
+  /**
+   * A stored document made live, its data digests and message counts remembered. Its report entry
+   * reads its messages from the stored text when first used; at another JSONL line, it is parsed at once.
+   */
+  private live(document: CachedDocument, line?: number): DocumentResult {
+    let file: ReportFile;
+    if (line === undefined || line === document.head.line) file = lazyReportFile({ ...document.head }, document.json);
+    else {
+      file = JSON.parse(document.json) as ReportFile;
+      file.line = line;
+    }
+    const result = { file, lineStarts: document.lineStarts, length: document.length, corpusData: document.corpusData, crashed: NO_CRASHES };
     this.digests.set(result, document.digests);
+    this.counts.set(file, document.counts);
     return result;
   }
 
@@ -305,9 +399,7 @@ export class LintCache {
       return undefined;
     }
     this.stats.hits++;
-    const result = this.live(found);
-    if (loaded.info.line !== undefined) result.file.line = loaded.info.line;
-    return result;
+    return this.live(found, loaded.info.line);
   }
 
   /**
@@ -326,31 +418,31 @@ export class LintCache {
       documents: documents.map(({ key, result }) => {
         let digests = this.digests.get(result);
         if (!digests) this.digests.set(result, (digests = digestsOf(result.corpusData)));
-        return { key, result: compact(result), digests };
+        return cachedDocument(key, result, digests);
       }),
     });
   }
 
   /**
-   * The config with every corpus step memoized: a step whose input (each document's data for the
-   * rule, by digest, with its index, path, id and line) is the one of the last run reports the
+   * The config with every corpus step memoized: a step whose input (every document's path, id and
+   * line, in corpus order, and the digest of its data for the rule) is the one of the last run reports the
    * findings it reported then, without running; otherwise it runs and its findings are kept. Exactly
    * what a run gives, since a corpus step sees nothing else. Only when every result went through the cache.
    */
   memoizeCorpusSteps(config: ResolvedConfig, results: DocumentResult[]): ResolvedConfig {
     const digests = results.map((result) => this.digests.get(result));
     if (digests.some((digest) => digest === undefined)) return config;
-    const places = results.map(({ file }, doc) => `\t${doc}\t${file.line ?? ''}\t${file.id ?? ''}\t${file.path}\n`);
+    // The places once for all rules, as one digest; per rule, the documents' data digests as bytes (NaN for no data).
+    const places = createHash('sha1')
+      .update(results.map(({ file }) => `${file.line ?? ''}\t${file.id ?? ''}\t${file.path}\n`).join(''))
+      .digest();
     const memoized = (active: ActiveRule): ActiveRule => {
       const { rule } = active;
       if (!rule.complete) return active;
       const id = rule.meta.id;
-      const lines = [`${results.length}\n`];
-      for (let doc = 0; doc < results.length; doc++) {
-        const digest = digests[doc]![id];
-        if (digest !== undefined) lines.push(digest + places[doc]);
-      }
-      const input = createHash('sha1').update(lines.join('')).digest('hex');
+      const data = new Float64Array(results.length);
+      for (let doc = 0; doc < results.length; doc++) data[doc] = digests[doc]![id] ?? Number.NaN;
+      const input = createHash('sha1').update(places).update(new Uint8Array(data.buffer)).digest('hex');
       const complete: typeof rule.complete = (context) => {
         const previous = this.steps[id];
         if (previous?.input === input) {
@@ -372,6 +464,21 @@ export class LintCache {
       return { ...active, rule: { ...rule, complete } };
     };
     return { ...config, rules: config.rules.map(memoized) };
+  }
+
+  /**
+   * The report of these entries, as `buildReport` makes it (messages sorted, counted), except that an
+   * entry from the cache whose messages nobody read is counted from its stored counts, and not parsed.
+   */
+  buildReport(files: ReportFile[]): Report {
+    const summary = emptySummary();
+    summary.documents = files.length;
+    for (const file of files) {
+      const counts = isUnread(file) ? this.counts.get(file) : undefined;
+      if (counts) addCounts(summary, counts);
+      else countMessages(summary, file.messages.sort(compareMessages));
+    }
+    return { version: REPORT_VERSION, tool: TOOL, summary: sortedSummary(summary), files };
   }
 
   /**

@@ -96,6 +96,7 @@ export async function lintCorpus(patterns: string[], options: CorpusRunOptions):
   crashes.push(...completeCorpus(results, cache ? cache.memoizeCorpusSteps(config, results) : config));
   if (cache) await cache.save();
   const corpus = results.map((result) => result.file);
-  const report = buildReport(corpus.filter((_, index) => isReported[index]));
+  const reportedFiles = corpus.filter((_, index) => isReported[index]);
+  const report = cache ? cache.buildReport(reportedFiles) : buildReport(reportedFiles);
   return { report, problems: named.problems, crashes, corpus, ...(cache ? { cacheStats: cache.stats } : {}) };
 }

@@ -2,8 +2,47 @@ import { compareMessages, REPORT_VERSION, TOOL } from './report.js';
 import { SPILL_AFTER, SpillFile } from './spill.js';
 import type { Report, ReportFile, ReportMessage } from './types.js';
 
+/** Entries made by `lazyReportFile` whose messages were not read yet, and their JSON text. */
+const storedJson = new WeakMap<ReportFile, string>();
+
+function settleMessages(file: ReportFile, messages: ReportMessage[]): void {
+  storedJson.delete(file);
+  Object.defineProperty(file, 'messages', { value: messages, writable: true, enumerable: true, configurable: true });
+}
+
+// One getter and setter for all lazy entries (`this` is the entry), so they share their hidden class.
+const lazyMessages: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: ReportFile) {
+    const messages = (JSON.parse(storedJson.get(this)!) as ReportFile).messages;
+    settleMessages(this, messages);
+    return messages;
+  },
+  set(this: ReportFile, messages: ReportMessage[]) {
+    settleMessages(this, messages);
+  },
+};
+
+/**
+ * A file entry (from the cache) whose messages are parsed from `json`, its `reportFileJson` text, when
+ * first read; until then the JSON report writes `json` as it is. `head` must not change afterwards.
+ */
+export function lazyReportFile(head: Omit<ReportFile, 'messages'>, json: string): ReportFile {
+  const file = Object.defineProperty(head, 'messages', lazyMessages) as ReportFile;
+  storedJson.set(file, json);
+  return file;
+}
+
+/** Whether an entry is from `lazyReportFile` and its messages were not read (so not changed) yet. */
+export function isUnread(file: ReportFile): boolean {
+  return storedJson.has(file);
+}
+
 /** A file entry as `JSON.stringify(report, null, 2)` writes it inside the `files` array. */
 export function reportFileJson(file: ReportFile): string {
+  const stored = storedJson.get(file);
+  if (stored !== undefined) return stored;
   // Nested as deep as in the report, so JSON.stringify indents it; then `[\n  [\n` and `\n  ]\n]` are cut.
   return JSON.stringify([[file]], null, 2).slice(6, -6);
 }

@@ -1,21 +1,44 @@
 import { join } from 'node:path';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { findConfigFile, loadConfig, resolveConfig } from '../src/config.js';
 import { ConfigError } from '../src/rule.js';
 import { builtinRules } from '../src/rules.js';
-import { createAjv, readPackageJson } from '../src/schema.js';
+import { newAjv, readPackageJson, validatorFile } from '../src/schema.js';
+import { writeValidators } from '../src/build-validators.js';
 import { packagePath } from '../src/paths.js';
 import { cli, makeTree } from './helpers/cli.js';
 
 describe('config', () => {
   it('ships schemas that are valid against the JSON Schema meta-schema (not checked at run time)', () => {
-    const ajv = createAjv({ validateSchema: true });
+    const ajv = newAjv({ validateSchema: true });
     expect(ajv.validateSchema({ type: 'strin' })).toBe(false);
     const files = ['src', 'rules', 'reports'].flatMap((dir) => readdirSync(packagePath(dir)).filter((name) => name.endsWith('.schema.json')).map((name) => `${dir}/${name}`));
     expect(files).toContain('src/config.schema.json');
     for (const file of files) expect([file, ajv.validateSchema(readPackageJson<object>(file)), ajv.errors]).toEqual([file, true, null]);
     for (const rule of builtinRules.values()) expect([rule.meta.id, ajv.validateSchema(rule.meta.schema), ajv.errors]).toEqual([rule.meta.id, true, null]);
+  });
+
+  it('precompiles validators (npm run build) that give the errors and defaults ajv gives', () => {
+    // Inside the package, where the generated modules find ajv's runtime helpers.
+    mkdirSync(packagePath('dist'), { recursive: true });
+    const folder = mkdtempSync(packagePath('dist/test-validators-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const configSchema = readPackageJson<object>('src/config.schema.json');
+    const optionsSchema = builtinRules.get('repeated-words')!.meta.schema;
+    const schemas = [{ schema: configSchema, options: {} }, { schema: optionsSchema, options: { useDefaults: true } }];
+    expect(writeValidators(folder, [...schemas, schemas[0]])).toBe(2);
+    const [precompiledConfig, precompiledOptions] = schemas.map(({ schema, options }) => createRequire(import.meta.url)(join(folder, validatorFile(schema, options))));
+    const [compiledConfig, compiledOptions] = schemas.map(({ schema, options }) => newAjv(options).compile(schema));
+    const bad = { extensions: 3, rules: { 'repeated-words': 'loud' }, unknown: true };
+    expect(precompiledConfig(bad)).toBe(false);
+    expect(compiledConfig(bad)).toBe(false);
+    expect(precompiledConfig.errors).toEqual(compiledConfig.errors);
+    const [precompiledDefaults, compiledDefaults] = [{}, {}];
+    expect([precompiledOptions(precompiledDefaults), compiledOptions(compiledDefaults)]).toEqual([true, true]);
+    expect(precompiledDefaults).toEqual(compiledDefaults);
+    expect(Object.keys(precompiledDefaults).length).toBeGreaterThan(0);
   });
 
   it('has defaults: every built-in rule at its default severity', () => {

@@ -5,6 +5,8 @@ import { resolveConfig, type UserConfig } from '../src/config.js';
 import { LintCache } from '../src/cache.js';
 import { defineRule } from '../src/rule.js';
 import { lintCorpus } from '../src/incremental.js';
+import { formatJson } from '../src/formatters/json.js';
+import { isUnread } from '../src/report-files.js';
 import type { Rule } from '../src/types.js';
 import repeatedWords from '../rules/repeated-words.js';
 import sameOpening from './helpers/same-opening-rule.js';
@@ -79,6 +81,27 @@ describe('--cache', () => {
     const fromCorpus = await lintCorpus(['.'], { cwd: join(root, 'corpus'), config, cache: await LintCache.open(join(root, '.corpuslintcache'), config, join(root, 'corpus')) });
     expect(fromCorpus.report.files.map((file) => file.path)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.jsonl', 'd.jsonl']);
     expect(fromCorpus.cacheStats).toMatchObject({ filesUnchanged: 0 });
+  });
+
+  it("writes unchanged documents' entries from their stored JSON text, and counts them from stored counts, as a cold run does", async () => {
+    const root = makeTree(corpusFiles);
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (const path of Object.keys(corpusFiles)) utimesSync(join(root, path), old, old);
+    await warm(root);
+    const again = await warm(root);
+    const coldRun = await cold(root);
+    expect(again.cacheStats).toMatchObject({ filesUnchanged: 4 });
+    // Entries the corpus step adds nothing to (b.txt has no finding) are not parsed; c.txt gets a same-opening finding.
+    const unread = again.report.files.filter(isUnread).map((file) => file.path);
+    expect(unread).toContain('corpus/b.txt');
+    expect(unread).not.toContain('corpus/c.txt');
+    expect(again.report.summary).toEqual(coldRun.report.summary);
+    expect(again.report.summary.byRule['repeated-words']).toEqual({ errors: 0, warnings: 1, infos: 0 });
+    expect(formatJson(again.report)).toBe(formatJson(coldRun.report));
+    // Reading an entry parses it: the same entry as a cold run's.
+    const b = again.report.files.find((file) => file.path === 'corpus/b.txt')!;
+    expect(b).toEqual(coldRun.report.files.find((file) => file.path === 'corpus/b.txt'));
+    expect(isUnread(b)).toBe(false);
   });
 
   it('hashes a file changed within the mtime tick of the last cache write (racily clean), even with the metadata strategy', async () => {

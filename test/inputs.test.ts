@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
@@ -22,6 +23,26 @@ describe('inputs', () => {
     const { files, problems } = await resolveInputs(['c'], options(root));
     expect(problems).toEqual([]);
     expect(files.map((f) => f.slice(root.length + 1))).toEqual(['c/a.txt', 'c/feed.jsonl', 'c/sub/b.md']);
+  });
+
+  it('lists a directory as the glob **/*.{ext} with dot: false does: dot names skipped, links followed, a link into its own ancestors not', async () => {
+    const root = makeTree({
+      'c/a.txt': 'a',
+      'c/.hidden.txt': 'h',
+      'c/.dot/d.txt': 'd',
+      'c/upper.TXT': 'u',
+      'c/old.txtx': 'o',
+      'c/pack.tar.gz': 'p',
+      'c/sub/b.md': 'b',
+      'other/o.txt': 'o',
+    });
+    symlinkSync(join(root, 'other'), join(root, 'c/linked'));
+    symlinkSync(join(root, 'other/o.txt'), join(root, 'c/file-link.txt'));
+    symlinkSync(join(root, 'c'), join(root, 'c/sub/back'));
+    symlinkSync(join(root, 'nowhere.txt'), join(root, 'c/broken.txt'));
+    const listed = async (extensions: string[]) => (await resolveInputs(['c'], { ...options(root), extensions })).files.map((f) => f.slice(root.length + 1));
+    expect(await listed(['txt', 'md'])).toEqual(['c/a.txt', 'c/file-link.txt', 'c/linked/o.txt', 'c/sub/b.md']);
+    expect(await listed(['tar.gz'])).toEqual(['c/pack.tar.gz']);
   });
 
   it('takes globs, explicit files of any extension, and configured extensions and ignores', async () => {
