@@ -90,6 +90,7 @@ function compile(options: Options): Compiled {
   const disabled = new Set(options.disable);
   const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
   for (const pattern of options.patterns) byId.set(pattern.id, pattern);
+  const configured = new Set(options.patterns);
   // A pattern's anchor sets are its gates: the words of each are found by one scan of the document, its
   // single characters (a digit, a slash) by a character class tried on a line when needed. A set after the
   // best with a word under four letters is dropped: scanning for "the" costs more than it saves.
@@ -99,15 +100,16 @@ function compile(options: Options): Compiled {
   const patterns = [...byId.values()]
     .filter((p) => !disabled.has(p.id) && !disabled.has(p.kind))
     .map((p): GatedPattern => {
-      const compiledPattern = compilePattern(p, data.agencies);
-      const gates = compiledPattern.anchors.flatMap(({ words, digit }, rank): Gate[] => {
-        const long = words.filter((word) => word.length > 1);
+      // Shipped patterns are compiled when first needed; a config pattern at once, so that a bad one fails early.
+      const compiledPattern = compilePattern(p, data.agencies, !configured.has(p));
+      const gates = compiledPattern.anchors.flatMap(({ words, edges, digit }, rank): Gate[] => {
+        const long = words.flatMap((word, index) => (word.length > 1 ? [[word, edges[index]] as const] : []));
         const chars = words.filter((word) => word.length === 1);
-        if (rank > 0 && long.some((word) => word.length < 4)) return [];
+        if (rank > 0 && long.some(([word]) => word.length < 4)) return [];
         const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
         return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
       });
-      return { ...compiledPattern, gates };
+      return Object.assign(compiledPattern, { gates });
     });
   const whole = patterns.filter((p) => p.scope !== 'inline');
   const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
@@ -119,7 +121,7 @@ function compile(options: Options): Compiled {
       })
       .filter(([, group]) => group.length > 0),
     byFirstChar: dispatchByFirstChar(whole),
-    anchorScanner: compileAnchorScanner([...[...wordSets.keys()].map((key) => JSON.parse(key) as string[]), data.boilerplateCues]),
+    anchorScanner: compileAnchorScanner(...anchorSets([...wordSets.keys()].map((key) => JSON.parse(key) as [string, number][]), data.boilerplateCues)),
     cueWords: wordSets.size,
     charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
@@ -135,6 +137,11 @@ function compile(options: Options): Compiled {
   };
   compiledByOptions.set(options, compiled);
   return compiled;
+}
+
+/** Scanner input: each gate's words with their edges, then the boilerplate cues (counted anywhere). */
+function anchorSets(gates: [string, number][][], cues: string[]): [string[][], number[][]] {
+  return [[...gates.map((words) => words.map(([word]) => word)), cues], gates.map((words) => words.map(([, edges]) => edges))];
 }
 
 const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
