@@ -69,6 +69,8 @@ interface Compiled {
   linkBlockMarkers: Set<string>;
   /** The first characters of the marker keys (none when a marker's key is empty). */
   markerInitials: Set<string> | undefined;
+  /** The most ASCII letters and digits a marker key holds: a line with more is no marker (its key would hold as many). */
+  markerMaxAlnum: number;
   htmlTag: RegExp;
   disabled: Set<string>;
 }
@@ -174,6 +176,7 @@ function compile(options: Options): Compiled {
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
     markerInitials: markerInitials([...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map(markerKey)),
+    markerMaxAlnum: Math.max(0, ...[...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map((marker) => asciiAlnum(markerKey(marker), Infinity))),
     // Lower-case names with attribute-like content only: newswire "<DD>" tickers and "<Strong Point Inc>"
     // company tags are not markup.
     htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s+[a-z_:][\\w:.-]*(?:\\s*=\\s*(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"'<>]+))?){0,20}\\s*/?>`, 'g'),
@@ -189,6 +192,15 @@ function anchorSets(gates: [string, number][][], cues: string[]): [string[][], n
 }
 
 const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
+/** ASCII letters and digits in a text, counted up to `cap` + 1. */
+function asciiAlnum(text: string, cap: number): number {
+  let count = 0;
+  for (let at = 0; at < text.length && count <= cap; at++) {
+    const code = text.charCodeAt(at);
+    if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) count++;
+  }
+  return count;
+}
 const markerInitials = (keys: string[]) => (keys.includes('') ? undefined : new Set(keys.map((key) => key[0])));
 
 /** The first character of a line's marker key when it has one: its first character after white space, lower-cased. */
@@ -234,6 +246,8 @@ const clip = (text: string, max = 60) => {
 
 const TWEET_SIGNATURE = /(^|\s)[\u2014\u2015\u2013-]\s*[^()\n]{0,80}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$/u;
 const LINK_LINE = /^\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}|(?:twitter|x|instagram|facebook)\.com\/\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk)\/\S*)(?:\s*[,;|·]?\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}))*\s*$/iu;
+/** A link line of at most 300 characters. Every link LINK_LINE knows holds "/", "@" or "www.": cheap tests first. */
+const isLinkLine = (text: string) => text.length <= 300 && (text.includes('/') || text.includes('@') || /www\./i.test(text)) && LINK_LINE.test(text);
 const IMAGE_URL = /^\s*(?:https?:\/\/|www\.)\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?\s*$/i;
 // Shortcodes of blog engines: "[button link=\"…\"]", "[/button]".
 const SHORTCODE = /\[\/?[a-z_]{2,20}(?:\s+[a-z_-]+=(?:"[^"\]\n]*"|'[^'\]\n]*'|[^\s\]]+))+\s*\/?\]|\[\/[a-z_]{2,20}\]/g;
@@ -532,7 +546,7 @@ class DocumentCheck {
         index = this.reportPhrase(index, hit);
         continue;
       }
-      if (this.on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || this.amidProse(index, (text) => text.length <= 300 && LINK_LINE.test(text)))) {
+      if (this.on('link-line') && isLinkLine(content) && (IMAGE_URL.test(content) || this.amidProse(index, isLinkLine))) {
         this.reportLines(index, index, 'linkLine', 'link-line');
         continue;
       }
@@ -781,11 +795,13 @@ export default defineRule<Options, CorpusData>({
  * runs to the end of the document: those are owned (left alone). Any other block inside an article, and
  * the blocks of markers it does not know ("More:", "Filed under:"), are related-links leftovers reported here.
  */
-function markerBlocks(lines: TextLine[], { trailerMarkers, linkBlockMarkers, markerInitials }: Compiled): { owned: Uint8Array; inner: { from: number; to: number }[] } {
+function markerBlocks(lines: TextLine[], { trailerMarkers, linkBlockMarkers, markerInitials, markerMaxAlnum }: Compiled): { owned: Uint8Array; inner: { from: number; to: number }[] } {
   const owned = new Uint8Array(lines.length);
   const inner: { from: number; to: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (lines[index].text.length > 60 || (markerInitials && !markerInitials.has(markerInitial(lines[index].text)))) continue;
+    const { text } = lines[index];
+    // Lower-casing keeps ASCII letters and digits (and may add some): a key holds at least the line's.
+    if (text.length > 60 || asciiAlnum(text, markerMaxAlnum) > markerMaxAlnum || (markerInitials && !markerInitials.has(markerInitial(text)))) continue;
     const key = markerKey(lines[index].text);
     const linkBlock = linkBlockMarkers.has(key);
     if (!linkBlock && !trailerMarkers.has(key)) continue;
