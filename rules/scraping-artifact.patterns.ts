@@ -294,6 +294,102 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
   return { chars, nullable: true };
 }
 
+/** Literal openings of a sequence: the strings a match starts with at its first letter or digit, or `any`. */
+type Openings = Set<string> | 'any';
+
+// Above this many openings a pattern is tried without them: comparing costs more than it saves.
+const MAX_OPENINGS = 200;
+
+function alternativesOpenings(source: string, agencies: string[]): Openings {
+  const all = new Set<string>();
+  for (const alternative of splitTopLevel(source)) {
+    const openings = sequenceOpenings(alternative, agencies);
+    if (openings === 'any') return 'any';
+    for (const opening of openings) all.add(opening);
+  }
+  return all.size > MAX_OPENINGS ? 'any' : all;
+}
+
+/**
+ * The openings of a sequence: literal letters and digits after any leading punctuation (which a line's first
+ * letter or digit skips too), up to the first part that is not a plain letter or digit. An empty opening is none.
+ */
+function sequenceOpenings(source: string, agencies: string[]): Openings {
+  let openings = new Set(['']);
+  const started = () => !openings.has('');
+  const extend = (next: Set<string>): Openings => {
+    const out = new Set<string>();
+    for (const head of openings) for (const tail of next) out.add(head + tail);
+    return out.size > MAX_OPENINGS ? 'any' : out;
+  };
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at];
+    // What the element can open with (`any`: anything; `skip`: no letter or digit, zero-width, or punctuation).
+    let atom: Openings | 'skip';
+    let end: number;
+    if (char === '(') {
+      end = closingParen(source, at) + 1;
+      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
+      atom = lookaround ? 'skip' : alternativesOpenings(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
+    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
+      end = source.indexOf('}', at) + 1;
+      const name = source.slice(at + 1, end - 1);
+      if (name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), []);
+      else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesOpenings(PLACEHOLDERS[name], agencies) : 'any';
+    } else if (char === '\\') {
+      const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
+      end = at + escape.length;
+      if (escape === '\\d') atom = new Set(DIGITS);
+      else if (escape.length === 2 && !/[\p{L}\p{N}]/u.test(escape[1]) && !/[pPuxwWSDbB]/.test(escape[1])) atom = 'skip';
+      else atom = escape === '\\b' || escape === '\\B' ? 'skip' : 'any';
+    } else if (char === '[' || char === '.' || /[\ud800-\udfff]/.test(char)) {
+      return started() ? openings : 'any';
+    } else {
+      end = at + 1;
+      atom = /[\p{L}\p{N}]/u.test(char) ? new Set([char]) : 'skip';
+    }
+    const { min, length } = quantifierAt(source, end);
+    end += length;
+    // A group of punctuation only (`(\\()?`) opens with no letter either.
+    if (atom instanceof Set && atom.size === 1 && atom.has('')) atom = 'skip';
+    if (atom === 'skip') {
+      // Punctuation before the first letter or digit is skipped; after it, the opening ends.
+      if (started() && !/^\((\?<?[=!])/.test(source.slice(at)) && !(char === '\\' && /^\\[bB]/.test(source.slice(at)))) return openings;
+      at = end;
+      continue;
+    }
+    if (atom === 'any') return started() ? openings : 'any';
+    if (min === 0) {
+      // An optional opening: either it or what follows opens the match.
+      if (started()) return openings;
+      const rest = sequenceOpenings(source.slice(end), agencies);
+      if (rest === 'any' || atom.has('')) return 'any';
+      const union = new Set([...atom, ...rest]);
+      return union.size > MAX_OPENINGS ? 'any' : union;
+    }
+    if (atom.has('')) return started() ? openings : 'any';
+    const next = extend(atom);
+    if (next === 'any') return started() ? openings : 'any';
+    openings = next;
+    // Only a single letter or digit, once, lets the opening go on.
+    if (!(length === 0 && char !== '(' && char !== '{' && char !== '\\')) return openings;
+    at = end;
+  }
+  return openings;
+}
+
+/**
+ * The lower-case strings a line a `line` or `start` pattern matches opens with at its first letter or digit
+ * (one of them), or `any`: a pattern is tried only on lines that open with one of its openings.
+ */
+export function lineOpenings(source: string, agencies: string[] = []): string[] | 'any' {
+  const found = sequenceOpenings(`(?:${source})`, agencies);
+  if (found === 'any' || found.has('')) return 'any';
+  const fold = foldUnits();
+  return [...new Set([...found].map((opening) => Array.from(opening, (char) => String.fromCharCode(fold[char.charCodeAt(0)])).join('')))];
+}
+
 /**
  * Literal strings at least one of which every match holds (case-insensitively), or a digit when `digit` is set.
  * `edges[i]` says where a match has no letter or digit beside `words[i]`: 1 before it, 2 after it, 3 both.

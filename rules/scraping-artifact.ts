@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compileAnchorScanner, compilePattern, firstChars, foldUnits, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, foldUnits, lineOpenings, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -44,6 +44,8 @@ interface LineCandidate {
   /** Per gate, the id of its words in the anchor scan and of its character class (-1: none). */
   gateWords: Int32Array;
   gateChars: Int32Array;
+  /** What a line the pattern matches opens with at its first letter or digit, folded (one of them; empty: anything). */
+  openings: string[];
 }
 
 interface Compiled {
@@ -61,6 +63,8 @@ interface Compiled {
   maxLength: number;
   /** The largest word limit of a phrase pattern. */
   maxWords: number;
+  /** The longest opening of a pattern (see {@link LineCandidate}). */
+  maxOpening: number;
   /** Any boilerplate cue, in one case-insensitive search. */
   cueSearch: RegExp;
   /** The id of the boilerplate cues' set of words in the anchor scan. */
@@ -89,6 +93,25 @@ function firstAlnum(text: string): string {
   return '';
 }
 
+/** The first `length` UTF-16 units of a line from its first letter or digit, each case-folded as the anchor scan folds it. */
+function foldedHead(text: string, length: number): string {
+  let from = 0;
+  while (from < text.length) {
+    const code = text.charCodeAt(from);
+    if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) break;
+    if (code >= 128) {
+      const found = FIRST_ALNUM.exec(text.slice(from));
+      from = found ? from + found.index : text.length;
+      break;
+    }
+    from++;
+  }
+  const fold = foldUnits();
+  let head = '';
+  for (let at = from; at < text.length && at < from + length; at++) head += String.fromCharCode(fold[text.charCodeAt(at)]);
+  return head;
+}
+
 /** Group patterns by the first letter or digit a line must open with; `''` holds those that may open any line. */
 function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, LineCandidate[]> {
   const firsts = patterns.map((pattern) => (pattern.scope === 'contains' ? 'any' : firstChars(pattern.match, data.agencies)));
@@ -102,6 +125,7 @@ function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, LineCandidat
       caption: pattern.kind === 'caption',
       gateWords: Int32Array.from(pattern.gates, (gate) => gate.words),
       gateChars: Int32Array.from(pattern.gates, (gate) => gate.chars),
+      openings: ((openings) => (openings === 'any' ? [] : openings))(pattern.scope === 'contains' ? 'any' : lineOpenings(pattern.match, data.agencies)),
     }),
   );
   return new Map([...keys].map((key) => [key, candidates.filter((_, at) => applies(firsts[at], key))]));
@@ -158,6 +182,7 @@ function compile(options: Options): Compiled {
     });
   const whole = patterns.filter((p) => p.scope !== 'inline');
   const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
+  const byFirstChar = dispatchByFirstChar(whole);
   compiled = {
     inline: ['giu', 'gu']
       .map((flags): [RegExp, GatedPattern[]] => {
@@ -165,7 +190,7 @@ function compile(options: Options): Compiled {
         return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|'), flags), group];
       })
       .filter(([, group]) => group.length > 0),
-    byFirstChar: dispatchByFirstChar(whole),
+    byFirstChar,
     anchorScanner: compileAnchorScanner(...anchorSets([...wordSets.keys()].map((key) => JSON.parse(key) as [string, number][]), data.boilerplateCues)),
     cueWords: wordSets.size,
     charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
@@ -173,6 +198,7 @@ function compile(options: Options): Compiled {
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
     maxLength: maxWords * 12,
     maxWords,
+    maxOpening: Math.max(0, ...[...byFirstChar.values()].flat().flatMap((candidate) => candidate.openings.map((opening) => opening.length))),
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
     markerInitials: markerInitials([...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map(markerKey)),
@@ -574,9 +600,18 @@ class DocumentCheck {
     const words = wordCount(content, this.compiled.maxWords + 1);
     // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
     let leadIn: boolean | undefined;
+    let head: string | undefined;
     for (let at = 0; at < candidates.length; at++) {
       const candidate = candidates[at];
-      if (words > candidate.wordLimit || !this.inLine(candidate, index) || (candidate.caption && (leadIn ??= /:\s*$/.test(content)))) continue;
+      if (words > candidate.wordLimit || !this.inLine(candidate, index)) continue;
+      const { openings } = candidate;
+      if (openings.length) {
+        head ??= foldedHead(content, this.compiled.maxOpening);
+        let opens = false;
+        for (let which = 0; which < openings.length && !opens; which++) opens = head.startsWith(openings[which]);
+        if (!opens) continue;
+      }
+      if (candidate.caption && (leadIn ??= /:\s*$/.test(content))) continue;
       const { regex } = candidate.pattern;
       regex.lastIndex = 0;
       if (regex.test(content)) return candidate.pattern;
