@@ -98,16 +98,25 @@ function swapCase(classBody: string): string {
   return extra;
 }
 
+/**
+ * What `derive` gives for a key, made once per list of agencies: placeholders ({month}, {stamp}) recur in
+ * many patterns, dozens of times in the dateline ones. Results are shared: callers only read them.
+ */
+function memoized<T>(cache: WeakMap<string[], Map<string, T>>, agencies: string[], key: string, derive: () => T): T {
+  let results = cache.get(agencies);
+  if (!results) cache.set(agencies, (results = new Map()));
+  if (!results.has(key)) results.set(key, derive());
+  return results.get(key)!;
+}
+
+// Agency names hold no {agency}: what is derived from them is cached under this one list.
+const NO_AGENCIES: string[] = [];
+
 const placeholderSources = new WeakMap<string[], Map<string, string>>();
 
-/** A placeholder's translation, made once per list of agencies and case mode (dateline patterns use {stamp} dozens of times). */
+/** A placeholder's translation, made once per list of agencies and case mode. */
 function translatedPlaceholder(name: string, agencies: string[], caseless: boolean, translate: () => string): string {
-  let sources = placeholderSources.get(agencies);
-  if (!sources) placeholderSources.set(agencies, (sources = new Map()));
-  const key = `${caseless ? 'caseless' : 'i'} ${name}`;
-  let source = sources.get(key);
-  if (source === undefined) sources.set(key, (source = translate()));
-  return source;
+  return memoized(placeholderSources, agencies, `${caseless ? 'caseless' : 'i'} ${name}`, translate);
 }
 
 /**
@@ -245,7 +254,13 @@ interface Firsts {
   nullable: boolean;
 }
 
+const firstsCache = new WeakMap<string[], Map<string, Firsts | 'any'>>();
+
 function alternativesFirst(source: string, agencies: string[]): Firsts | 'any' {
+  return memoized(firstsCache, agencies, source, () => deriveAlternativesFirst(source, agencies));
+}
+
+function deriveAlternativesFirst(source: string, agencies: string[]): Firsts | 'any' {
   const chars = new Set<string>();
   let nullable = false;
   for (const alternative of splitTopLevel(source)) {
@@ -272,7 +287,7 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), []);
+      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
       else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesFirst(PLACEHOLDERS[name], agencies) : 'any';
     } else if (char === '\\') {
       end = at + 2;
@@ -300,7 +315,13 @@ type Openings = Set<string> | 'any';
 // Above this many openings a pattern is tried without them: comparing costs more than it saves.
 const MAX_OPENINGS = 200;
 
+const openingsCache = new WeakMap<string[], Map<string, Openings>>();
+
 function alternativesOpenings(source: string, agencies: string[]): Openings {
+  return memoized(openingsCache, agencies, source, () => deriveAlternativesOpenings(source, agencies));
+}
+
+function deriveAlternativesOpenings(source: string, agencies: string[]): Openings {
   const all = new Set<string>();
   for (const alternative of splitTopLevel(source)) {
     const openings = sequenceOpenings(alternative, agencies);
@@ -335,7 +356,7 @@ function sequenceOpenings(source: string, agencies: string[]): Openings {
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), []);
+      if (name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
       else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesOpenings(PLACEHOLDERS[name], agencies) : 'any';
     } else if (char === '\\') {
       const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
@@ -409,7 +430,13 @@ function anchorScore(anchors: Anchors): number {
 const byScore = (conjuncts: Anchors[]) => conjuncts.map((anchors) => ({ anchors, score: anchorScore(anchors) })).sort((a, b) => b.score - a.score);
 
 /** Anchors of `a|b|…`; `edges` says what is known around the whole (as in {@link Anchors}). */
+const anchorsCache = new WeakMap<string[], Map<string, Anchors[]>>();
+
 function alternativesAnchors(source: string, agencies: string[], edges: number): Anchors[] {
+  return memoized(anchorsCache, agencies, `${edges} ${source}`, () => deriveAlternativesAnchors(source, agencies, edges));
+}
+
+function deriveAlternativesAnchors(source: string, agencies: string[], edges: number): Anchors[] {
   const alternatives = splitTopLevel(source).map((alternative) => sequenceAnchors(alternative, agencies, edges));
   if (alternatives.length === 1) return alternatives[0];
   const union: Anchors = { words: [], edges: [], digit: false };
@@ -480,7 +507,7 @@ function sequenceAnchors(source: string, agencies: string[], edges: number): Anc
       const name = source.slice(at + 1, end - 1);
       const { length } = quantifierAt(source, end);
       // {agency} is wrapped in NO_WORD_BEFORE and NO_WORD_AFTER.
-      if (name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), [], 3);
+      if (name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), NO_AGENCIES, 3);
       else if (name in PLACEHOLDERS) atom = alternativesAnchors(PLACEHOLDERS[name], agencies, length ? 0 : (clearBefore ? 1 : 0) | (clearAt(end) ? 2 : 0));
     } else if (char === '\\') {
       const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
