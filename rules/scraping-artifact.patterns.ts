@@ -173,10 +173,11 @@ const SCOPE_EDGES: Record<PhrasePattern['scope'], number> = { line: 3, start: 1,
  * With `lazy` the regular expression is built on first use: V8 takes milliseconds to parse a large `u` expression
  * with property classes, and most documents need few of the patterns.
  */
-export function compilePattern(pattern: PhrasePattern, agencies: string[], lazy = false, caseless = pattern.match.includes('{name}')): CompiledPattern {
+export function compilePattern(pattern: PhrasePattern, agencies: string[], lazy = false): CompiledPattern {
   const invalid = (error: unknown) => new Error(`scraping-artifact: pattern "${pattern.id}" is invalid: ${(error as Error).message.slice(-80)}`);
   const build = () => {
     try {
+      const caseless = pattern.match.includes('{name}');
       const body = translatePattern(pattern.match, agencies, caseless);
       const source = pattern.scope === 'line' ? `${EDGE}(?:${body})${EDGE}$` : pattern.scope === 'start' ? `${EDGE}(?:${body})` : `(?:${body})`;
       return new RegExp(source, `${pattern.scope === 'inline' ? 'g' : pattern.scope === 'contains' ? '' : 'y'}u${caseless ? '' : 'i'}`);
@@ -199,17 +200,6 @@ export function compilePattern(pattern: PhrasePattern, agencies: string[], lazy 
     wordLimit: pattern.maxWords ?? (pattern.scope === 'contains' ? 60 : 40),
     anchors,
   };
-}
-
-/**
- * The top-level alternatives of a pattern in the pattern language (inside a group that spans it all, if any):
- * a text holds a match of the pattern where it holds a match of one of them.
- */
-export function patternAlternatives(source: string): string[] {
-  const parts = splitTopLevel(source);
-  if (parts.length > 1) return parts;
-  if (source.startsWith('(') && !/^\(\?[=!<]/.test(source) && closingParen(source, 0) === source.length - 1) return patternAlternatives(source.slice(1, -1).replace(/^\?:/, ''));
-  return [source];
 }
 
 /** The characters a pattern may start with, or `any`. */

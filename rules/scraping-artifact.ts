@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compileAnchorScanner, compilePattern, firstChars, foldUnits, lineOpenings, patternAlternatives, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, foldUnits, lineOpenings, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -167,25 +167,19 @@ function compile(options: Options): Compiled {
   const idOf = (ids: Map<string, number>, key: string) => (ids.has(key) ? ids.get(key)! : ids.set(key, ids.size).get(key)!);
   const patterns = [...byId.values()]
     .filter((p) => !disabled.has(p.id) && !disabled.has(p.kind))
-    .flatMap((p): GatedPattern[] => {
+    .map((p): GatedPattern => {
       // Shipped patterns are compiled when first needed; a config pattern at once, so that a bad one fails early.
-      if (configured.has(p)) compilePattern(p, data.agencies);
-      // Each alternative of a line, start or contains pattern is tried as a pattern of its own, with its own
-      // gates: fewer lines reach a regular expression, and only those a document needs are compiled.
-      const parts = p.scope === 'inline' ? [p.match] : patternAlternatives(p.match);
-      return parts.map((match) => gated(compilePattern(parts.length > 1 ? { ...p, match } : p, data.agencies, true, p.match.includes('{name}'))));
+      const compiledPattern = compilePattern(p, data.agencies, !configured.has(p));
+      const gates = compiledPattern.anchors.flatMap(({ words, edges, digit }, rank): Gate[] => {
+        const long = words.flatMap((word, index) => (word.length > 1 ? [[word, edges[index]] as const] : []));
+        const chars = words.filter((word) => word.length === 1);
+        if (rank > 0 && long.some(([word]) => word.length < 4)) return [];
+        const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
+        if (charClass && !charClasses.has(charClass)) classDefinitions.push({ chars, digit });
+        return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
+      });
+      return Object.assign(compiledPattern, { gates });
     });
-  function gated(compiledPattern: CompiledPattern): GatedPattern {
-    const gates = compiledPattern.anchors.flatMap(({ words, edges, digit }, rank): Gate[] => {
-      const long = words.flatMap((word, index) => (word.length > 1 ? [[word, edges[index]] as const] : []));
-      const chars = words.filter((word) => word.length === 1);
-      if (rank > 0 && long.some(([word]) => word.length < 4)) return [];
-      const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
-      if (charClass && !charClasses.has(charClass)) classDefinitions.push({ chars, digit });
-      return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
-    });
-    return Object.assign(compiledPattern, { gates });
-  }
   const whole = patterns.filter((p) => p.scope !== 'inline');
   const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
   const byFirstChar = dispatchByFirstChar(whole);
