@@ -670,11 +670,12 @@ export function compileAnchorScanner(wordSets: string[][], edges: number[][] = [
     mark(text, lines, lineSets, documentSets) {
       let state = 0;
       let line = 0;
-      let nextLineStart = lines.length > 1 ? lines[1].start : Infinity;
+      // Past the last line start: the text's length (a small integer keeps the loop's compares cheap).
+      let nextLineStart = lines.length > 1 ? lines[1].start : text.length;
       for (let at = 0; at < text.length; at++) {
         state = table[state * width + classOfUnit[text.charCodeAt(at)]];
         if (hasOutput[state] === 0) continue;
-        while (at >= nextLineStart) nextLineStart = ++line + 1 < lines.length ? lines[line + 1].start : Infinity;
+        while (at >= nextLineStart) nextLineStart = ++line + 1 < lines.length ? lines[line + 1].start : text.length;
         for (let output = outputStart[state]; output < outputStart[state + 1]; output++) {
           const slot = line * sets + outputSets[output];
           if (lineSets[slot] === 1) continue;

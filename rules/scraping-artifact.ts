@@ -382,7 +382,7 @@ interface Found extends Descriptor {
 // Hand-written 53-bit FNV-style hash: a node:crypto digest per line would cost more than the whole scan.
 // With `collapseSpaces` it hashes `text.replace(/\s+/g, ' ').trim()` without building that copy of a document.
 function fnv(text: string, collapseSpaces = false): number {
-  let low = 0x811c9dc5;
+  let low = 0x811c9dc5 | 0;
   let high = 0x01000193;
   let started = false;
   let spaceBefore = false;
@@ -399,10 +399,11 @@ function fnv(text: string, collapseSpaces = false): number {
     }
     spaceBefore = false;
     started = true;
-    low = Math.imul(low ^ code, 0x01000193) >>> 0;
-    high = Math.imul(high ^ code, 0x5bd1e995) >>> 0;
+    // Kept as int32 in the loop (uint32 values would leave V8's small integers); the bits are the same.
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x5bd1e995);
   }
-  return (high & 0x1fffff) * 0x100000000 + low;
+  return (high & 0x1fffff) * 0x100000000 + (low >>> 0);
 }
 
 const boilerplateKey = (text: string) =>

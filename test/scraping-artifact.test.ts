@@ -5,7 +5,7 @@ import { createAjv } from '../src/schema.js';
 import { readPackageJson } from '../src/schema.js';
 import scrapingArtifact, { isNamesLine, isShoutedHeadline } from '../rules/scraping-artifact.js';
 import { findEntities, findInvisible, findMojibake } from '../rules/scraping-artifact.encoding.js';
-import { compileAnchorScanner, compilePattern, firstChars, lineOpenings, loadPatternData, patternAlternatives, patternAnchors, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, lineOpenings, loadPatternData, patternAnchors, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
 import { splitLines } from '../src/context.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
@@ -228,12 +228,6 @@ describe('scraping-artifact patterns', () => {
     expect(lineOpenings('(©|copyright) {words}')).toBe('any');
   });
 
-  it('splits a pattern into its top-level alternatives', () => {
-    expect(patternAlternatives('(a b|c)')).toEqual(['a b', 'c']);
-    expect(patternAlternatives('x|(y)')).toEqual(['x', '(y)']);
-    expect(patternAlternatives('(a|b) c')).toEqual(['(a|b) c']);
-    expect(patternAlternatives('(?=a)(b|c)')).toEqual(['(?=a)(b|c)']);
-  });
 
   it('finds the lines holding anchor words in one pass, folding case as a case-insensitive regex does', () => {
     const scanner = compileAnchorScanner([['share', 'photo'], ['oto'], ['k9']]);
