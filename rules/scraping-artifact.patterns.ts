@@ -74,6 +74,9 @@ const PLACEHOLDERS: Record<string, string> = {
   // One piece of a dateline: a weekday, month, date, day or year, time, time zone, or a joining word.
   stamp: `(${WEEKDAYS}|{ptweekday}|${MONTHS}|{ptmonth}|\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}(T[\\d:+.-]+)?|\\d{1,4}(st|nd|rd|th)?|\\d{1,2}[:.h]\\d{2}( ?[ap]\\.?m\\.?)?|{tz}|at|on|de|às|as|a las|em)(?![\\p{L}\\p{N}])`,
 };
+// No letter or digit just before / just after: {agency} is wrapped in these, and the anchor scan knows them.
+const NO_WORD_BEFORE = '(?<![\\p{L}\\p{N}])';
+const NO_WORD_AFTER = '(?![\\p{L}\\p{N}])';
 // Capitalised words: kept case-sensitive, so a name is not any run of words.
 const NAME = String.raw`\p{Lu}[\p{L}'\u2019.\-]*(?:[ \u00a0]+(?:\p{Lu}[\p{L}'\u2019.\-]*|de|van|von|da|al|bin|la|le)){0,4}`;
 
@@ -93,6 +96,27 @@ function swapCase(classBody: string): string {
     if (/\p{L}/u.test(part) && swapped !== part && swapped.length === part.length) extra += swapped;
   }
   return extra;
+}
+
+/**
+ * What `derive` gives for a key, made once per list of agencies: placeholders ({month}, {stamp}) recur in
+ * many patterns, dozens of times in the dateline ones. Results are shared: callers only read them.
+ */
+function memoized<T>(cache: WeakMap<string[], Map<string, T>>, agencies: string[], key: string, derive: () => T): T {
+  let results = cache.get(agencies);
+  if (!results) cache.set(agencies, (results = new Map()));
+  if (!results.has(key)) results.set(key, derive());
+  return results.get(key)!;
+}
+
+// Agency names hold no {agency}: what is derived from them is cached under this one list.
+const NO_AGENCIES: string[] = [];
+
+const placeholderSources = new WeakMap<string[], Map<string, string>>();
+
+/** A placeholder's translation, made once per list of agencies and case mode. */
+function translatedPlaceholder(name: string, agencies: string[], caseless: boolean, translate: () => string): string {
+  return memoized(placeholderSources, agencies, `${caseless ? 'caseless' : 'i'} ${name}`, translate);
 }
 
 /**
@@ -120,8 +144,8 @@ export function translatePattern(source: string, agencies: string[], caseless = 
       const name = /^\{([a-z]+)\}/.exec(source.slice(at))![1];
       at += name.length + 1;
       if (name === 'name') out += `(?:${NAME})`;
-      else if (name === 'agency') out += `(?<![\\p{L}\\p{N}])(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [], caseless)).join('|')})(?![\\p{L}\\p{N}])`;
-      else if (name in PLACEHOLDERS) out += `(?:${translatePattern(PLACEHOLDERS[name], agencies, caseless)})`;
+      else if (name === 'agency') out += translatedPlaceholder(name, agencies, caseless, () => `${NO_WORD_BEFORE}(?:${agencies.map((agency) => translatePattern(escapeRegex(agency), [], caseless)).join('|')})${NO_WORD_AFTER}`);
+      else if (name in PLACEHOLDERS) out += translatedPlaceholder(name, agencies, caseless, () => `(?:${translatePattern(PLACEHOLDERS[name], agencies, caseless)})`);
       else throw new Error(`unknown placeholder {${name}}`);
     } else if (char === ' ') {
       while (source[at + 1] === ' ') at++;
@@ -139,23 +163,44 @@ export function translatePattern(source: string, agencies: string[], caseless = 
 
 const EDGE = String.raw`[\s\p{P}\p{S}]*`;
 
+// What a scope puts around the body: a line or start pattern has only spaces and punctuation (or nothing)
+// before it, a line pattern after it too (1: no letter or digit just before a match, 2: just after).
+const SCOPE_EDGES: Record<PhrasePattern['scope'], number> = { line: 3, start: 1, contains: 0, inline: 0 };
+
 /**
  * Compile one pattern for its scope. Line and start patterns are sticky (tried at the line start only);
  * a `line` pattern must cover the whole trimmed line; a `contains` pattern is searched in the line. Patterns without `{name}` use the `i` flag.
+ * With `lazy` the regular expression is built on first use: V8 takes milliseconds to parse a large `u` expression
+ * with property classes, and most documents need few of the patterns.
  */
-export function compilePattern(pattern: PhrasePattern, agencies: string[]): CompiledPattern {
+export function compilePattern(pattern: PhrasePattern, agencies: string[], lazy = false): CompiledPattern {
+  const invalid = (error: unknown) => new Error(`scraping-artifact: pattern "${pattern.id}" is invalid: ${(error as Error).message.slice(-80)}`);
+  const build = () => {
+    try {
+      const caseless = pattern.match.includes('{name}');
+      const body = translatePattern(pattern.match, agencies, caseless);
+      const source = pattern.scope === 'line' ? `${EDGE}(?:${body})${EDGE}$` : pattern.scope === 'start' ? `${EDGE}(?:${body})` : `(?:${body})`;
+      return new RegExp(source, `${pattern.scope === 'inline' ? 'g' : pattern.scope === 'contains' ? '' : 'y'}u${caseless ? '' : 'i'}`);
+    } catch (error) {
+      throw invalid(error);
+    }
+  };
+  let regex = lazy ? undefined : build();
+  let anchors: Anchors[];
   try {
-    const caseless = pattern.match.includes('{name}');
-    const body = translatePattern(pattern.match, agencies, caseless);
-    const source = pattern.scope === 'line' ? `${EDGE}(?:${body})${EDGE}$` : pattern.scope === 'start' ? `${EDGE}(?:${body})` : `(?:${body})`;
-    const flags = `${pattern.scope === 'inline' ? 'g' : pattern.scope === 'contains' ? '' : 'y'}u${caseless ? '' : 'i'}`;
-    const anchors = patternAnchors(pattern.match, agencies);
-    return { ...pattern, regex: new RegExp(source, flags), wordLimit: pattern.maxWords ?? (pattern.scope === 'contains' ? 60 : 40), anchors };
+    anchors = patternAnchors(pattern.match, agencies, 3, SCOPE_EDGES[pattern.scope]);
   } catch (error) {
-    throw new Error(`scraping-artifact: pattern "${pattern.id}" is invalid: ${(error as Error).message.slice(-80)}`);
+    throw invalid(error);
   }
+  return {
+    ...pattern,
+    get regex() {
+      return (regex ??= build());
+    },
+    wordLimit: pattern.maxWords ?? (pattern.scope === 'contains' ? 60 : 40),
+    anchors,
+  };
 }
-
 
 /** The characters a pattern may start with, or `any`. */
 export type FirstChars = Set<string> | 'any';
@@ -209,7 +254,13 @@ interface Firsts {
   nullable: boolean;
 }
 
+const firstsCache = new WeakMap<string[], Map<string, Firsts | 'any'>>();
+
 function alternativesFirst(source: string, agencies: string[]): Firsts | 'any' {
+  return memoized(firstsCache, agencies, source, () => deriveAlternativesFirst(source, agencies));
+}
+
+function deriveAlternativesFirst(source: string, agencies: string[]): Firsts | 'any' {
   const chars = new Set<string>();
   let nullable = false;
   for (const alternative of splitTopLevel(source)) {
@@ -236,7 +287,7 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), []);
+      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
       else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesFirst(PLACEHOLDERS[name], agencies) : 'any';
     } else if (char === '\\') {
       end = at + 2;
@@ -258,9 +309,115 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
   return { chars, nullable: true };
 }
 
-/** Literal strings at least one of which every match holds (case-insensitively), or a digit when `digit` is set. */
+/** Literal openings of a sequence: the strings a match starts with at its first letter or digit, or `any`. */
+type Openings = Set<string> | 'any';
+
+// Above this many openings a pattern is tried without them: comparing costs more than it saves.
+const MAX_OPENINGS = 200;
+
+const openingsCache = new WeakMap<string[], Map<string, Openings>>();
+
+function alternativesOpenings(source: string, agencies: string[]): Openings {
+  return memoized(openingsCache, agencies, source, () => deriveAlternativesOpenings(source, agencies));
+}
+
+function deriveAlternativesOpenings(source: string, agencies: string[]): Openings {
+  const all = new Set<string>();
+  for (const alternative of splitTopLevel(source)) {
+    const openings = sequenceOpenings(alternative, agencies);
+    if (openings === 'any') return 'any';
+    for (const opening of openings) all.add(opening);
+  }
+  return all.size > MAX_OPENINGS ? 'any' : all;
+}
+
+/**
+ * The openings of a sequence: literal letters and digits after any leading punctuation (which a line's first
+ * letter or digit skips too), up to the first part that is not a plain letter or digit. An empty opening is none.
+ */
+function sequenceOpenings(source: string, agencies: string[]): Openings {
+  let openings = new Set(['']);
+  const started = () => !openings.has('');
+  const extend = (next: Set<string>): Openings => {
+    const out = new Set<string>();
+    for (const head of openings) for (const tail of next) out.add(head + tail);
+    return out.size > MAX_OPENINGS ? 'any' : out;
+  };
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at];
+    // What the element can open with (`any`: anything; `skip`: no letter or digit, zero-width, or punctuation).
+    let atom: Openings | 'skip';
+    let end: number;
+    if (char === '(') {
+      end = closingParen(source, at) + 1;
+      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
+      atom = lookaround ? 'skip' : alternativesOpenings(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
+    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
+      end = source.indexOf('}', at) + 1;
+      const name = source.slice(at + 1, end - 1);
+      if (name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
+      else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesOpenings(PLACEHOLDERS[name], agencies) : 'any';
+    } else if (char === '\\') {
+      const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
+      end = at + escape.length;
+      if (escape === '\\d') atom = new Set(DIGITS);
+      else if (escape.length === 2 && !/[\p{L}\p{N}]/u.test(escape[1]) && !/[pPuxwWSDbB]/.test(escape[1])) atom = 'skip';
+      else atom = escape === '\\b' || escape === '\\B' ? 'skip' : 'any';
+    } else if (char === '[' || char === '.' || /[\ud800-\udfff]/.test(char)) {
+      return started() ? openings : 'any';
+    } else {
+      end = at + 1;
+      atom = /[\p{L}\p{N}]/u.test(char) ? new Set([char]) : 'skip';
+    }
+    const { min, length } = quantifierAt(source, end);
+    end += length;
+    // A group of punctuation only (`(\\()?`) opens with no letter either.
+    if (atom instanceof Set && atom.size === 1 && atom.has('')) atom = 'skip';
+    if (atom === 'skip') {
+      // Punctuation before the first letter or digit is skipped; after it, the opening ends.
+      if (started() && !/^\((\?<?[=!])/.test(source.slice(at)) && !(char === '\\' && /^\\[bB]/.test(source.slice(at)))) return openings;
+      at = end;
+      continue;
+    }
+    if (atom === 'any') return started() ? openings : 'any';
+    if (min === 0) {
+      // An optional opening: either it or what follows opens the match.
+      if (started()) return openings;
+      const rest = sequenceOpenings(source.slice(end), agencies);
+      if (rest === 'any' || atom.has('')) return 'any';
+      const union = new Set([...atom, ...rest]);
+      return union.size > MAX_OPENINGS ? 'any' : union;
+    }
+    if (atom.has('')) return started() ? openings : 'any';
+    const next = extend(atom);
+    if (next === 'any') return started() ? openings : 'any';
+    openings = next;
+    // Only a single letter or digit, once, lets the opening go on.
+    if (!(length === 0 && char !== '(' && char !== '{' && char !== '\\')) return openings;
+    at = end;
+  }
+  return openings;
+}
+
+/**
+ * The lower-case strings a line a `line` or `start` pattern matches opens with at its first letter or digit
+ * (one of them), or `any`: a pattern is tried only on lines that open with one of its openings.
+ */
+export function lineOpenings(source: string, agencies: string[] = []): string[] | 'any' {
+  const found = sequenceOpenings(`(?:${source})`, agencies);
+  if (found === 'any' || found.has('')) return 'any';
+  const fold = foldUnits();
+  return [...new Set([...found].map((opening) => Array.from(opening, (char) => String.fromCharCode(fold[char.charCodeAt(0)])).join('')))];
+}
+
+/**
+ * Literal strings at least one of which every match holds (case-insensitively), or a digit when `digit` is set.
+ * `edges[i]` says where a match has no letter or digit beside `words[i]`: 1 before it, 2 after it, 3 both.
+ */
 export interface Anchors {
   words: string[];
+  edges: number[];
   digit: boolean;
 }
 
@@ -272,14 +429,22 @@ function anchorScore(anchors: Anchors): number {
 
 const byScore = (conjuncts: Anchors[]) => conjuncts.map((anchors) => ({ anchors, score: anchorScore(anchors) })).sort((a, b) => b.score - a.score);
 
-function alternativesAnchors(source: string, agencies: string[]): Anchors[] {
-  const alternatives = splitTopLevel(source).map((alternative) => sequenceAnchors(alternative, agencies));
+/** Anchors of `a|b|…`; `edges` says what is known around the whole (as in {@link Anchors}). */
+const anchorsCache = new WeakMap<string[], Map<string, Anchors[]>>();
+
+function alternativesAnchors(source: string, agencies: string[], edges: number): Anchors[] {
+  return memoized(anchorsCache, agencies, `${edges} ${source}`, () => deriveAlternativesAnchors(source, agencies, edges));
+}
+
+function deriveAlternativesAnchors(source: string, agencies: string[], edges: number): Anchors[] {
+  const alternatives = splitTopLevel(source).map((alternative) => sequenceAnchors(alternative, agencies, edges));
   if (alternatives.length === 1) return alternatives[0];
-  const union: Anchors = { words: [], digit: false };
+  const union: Anchors = { words: [], edges: [], digit: false };
   for (const conjuncts of alternatives) {
     const best = byScore(conjuncts)[0]?.anchors;
     if (!best) return [];
     union.words.push(...best.words);
+    union.edges.push(...best.edges);
     union.digit ||= best.digit;
   }
   return [union];
@@ -293,13 +458,29 @@ function quantifierAt(source: string, at: number): { min: number; length: number
   return { min, length: quantifier[0].length };
 }
 
-/** Every set of anchors a sequence requires (all of them must be in a matching line). */
-function sequenceAnchors(source: string, agencies: string[]): Anchors[] {
+const isWordChar = (char: string) => /[\p{L}\p{N}]/u.test(char);
+
+/**
+ * Every set of anchors a sequence requires (all of them must be in a matching line), with what is known
+ * beside each word: after a space (a run of spaces or punctuation), a punctuation mark, `\s` or
+ * {@link NO_WORD_BEFORE} no letter or digit precedes it; before a space, `\s`, {@link NO_WORD_AFTER} or `$` none follows.
+ */
+function sequenceAnchors(source: string, agencies: string[], edges: number): Anchors[] {
   const conjuncts: Anchors[] = [];
   let run = '';
-  const flush = () => {
-    if (run) conjuncts.push({ words: [run], digit: false });
+  let runEdges = 0;
+  // No letter or digit just before the current position.
+  let clearBefore = (edges & 1) === 1;
+  const flush = (clearAfter: boolean) => {
+    if (run) conjuncts.push({ words: [run], edges: [runEdges | (clearAfter ? 2 : 0)], digit: false });
     run = '';
+  };
+  // No letter or digit at `at` (a space, `\s`, NO_WORD_AFTER or the end of the source, when edges allow).
+  const clearAt = (at: number): boolean => {
+    if (at >= source.length) return (edges & 2) === 2;
+    if (source[at] === ' ') return quantifierAt(source, at + 1).min > 0;
+    if (source.startsWith('\\s', at)) return quantifierAt(source, at + 2).min > 0;
+    return source[at] === '$' || source.startsWith(NO_WORD_AFTER, at);
   };
   let at = 0;
   while (at < source.length) {
@@ -307,22 +488,34 @@ function sequenceAnchors(source: string, agencies: string[]): Anchors[] {
     let atom: Anchors[] = [];
     let literal: string | undefined;
     let end: number;
+    // An element that matches no character; `clear` after it is then what it tells of the position.
+    let zeroWidth = false;
+    // The element matches only characters that are no letter or digit.
+    let notWord = false;
     if (char === '(') {
       end = closingParen(source, at) + 1;
-      const lookaround = /^\(\?<?([=!])/.exec(source.slice(at));
+      const group = source.slice(at, end);
+      const lookaround = /^\(\?<?([=!])/.exec(group);
+      const { length } = quantifierAt(source, end);
       // A positive lookaround's text is in the line too; a negative one requires nothing.
-      if (!lookaround) atom = alternativesAnchors(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
-      else if (lookaround[1] === '=') atom = alternativesAnchors(source.slice(at + lookaround[0].length, end - 1), agencies);
+      if (!lookaround) atom = alternativesAnchors(group.slice(1, -1).replace(/^\?:/, ''), agencies, length ? 0 : (clearBefore ? 1 : 0) | (clearAt(end) ? 2 : 0));
+      else if (lookaround[1] === '=') atom = alternativesAnchors(group.slice(lookaround[0].length, -1), agencies, 0);
+      zeroWidth = lookaround !== null;
+      if (group === NO_WORD_BEFORE) clearBefore = true;
     } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
       end = source.indexOf('}', at) + 1;
       const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), []);
-      else if (name in PLACEHOLDERS) atom = alternativesAnchors(PLACEHOLDERS[name], agencies);
+      const { length } = quantifierAt(source, end);
+      // {agency} is wrapped in NO_WORD_BEFORE and NO_WORD_AFTER.
+      if (name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), NO_AGENCIES, 3);
+      else if (name in PLACEHOLDERS) atom = alternativesAnchors(PLACEHOLDERS[name], agencies, length ? 0 : (clearBefore ? 1 : 0) | (clearAt(end) ? 2 : 0));
     } else if (char === '\\') {
       const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
       end = at + escape.length;
-      if (escape === '\\d') atom = [{ words: [], digit: true }];
+      if (escape === '\\d') atom = [{ words: [], edges: [], digit: true }];
       else if (escape.length === 2 && /[^\p{L}\p{N}\s]/u.test(escape[1])) literal = escape[1];
+      zeroWidth = escape === '\\b' || escape === '\\B';
+      notWord = escape === '\\s';
     } else if (char === '[') {
       end = at + 1;
       while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
@@ -332,30 +525,42 @@ function sequenceAnchors(source: string, agencies: string[]): Anchors[] {
       // A space stands for a run of spaces or punctuation, an apostrophe for any apostrophe or none;
       // half an astral character has no case of its own to fold.
       if (!/[ '.^$\ud800-\udfff]/.test(char)) literal = char;
+      zeroWidth = char === '^' || char === '$';
+      notWord = char === ' ';
+      if (char === '^') clearBefore = true;
     }
     const { min, length } = quantifierAt(source, end);
     end += length;
-    if (literal !== undefined && length === 0) run += literal;
-    else {
-      flush();
-      if (literal !== undefined && min > 0) conjuncts.push({ words: [literal], digit: false });
+    if (literal !== undefined && length === 0) {
+      if (!run) runEdges = clearBefore ? 1 : 0;
+      run += literal;
+      clearBefore = !isWordChar(literal);
+    } else {
+      flush(clearAt(at));
+      if (literal !== undefined && min > 0) conjuncts.push({ words: [literal], edges: [0], digit: false });
       if (min > 0) conjuncts.push(...atom);
+      if (!zeroWidth) clearBefore = (notWord || (literal !== undefined && !isWordChar(literal))) && (min > 0 || clearBefore);
     }
     at = end;
   }
-  flush();
+  flush((edges & 2) === 2);
   return conjuncts;
 }
 
 /**
  * Sets of literal words (or a digit) that every line a pattern in the pattern language matches holds,
  * one of each set, case-insensitively: the rarest `limit` sets. None when none can be derived, and the
- * pattern must always be tried.
+ * pattern must always be tried. `edges` is what the pattern's scope tells of a match's sides (as in {@link Anchors}).
  */
-export function patternAnchors(source: string, agencies: string[] = [], limit = 3): Anchors[] {
-  return byScore(alternativesAnchors(source, agencies))
+export function patternAnchors(source: string, agencies: string[] = [], limit = 3, edges = 0): Anchors[] {
+  return byScore(alternativesAnchors(source, agencies, edges))
     .slice(0, limit)
-    .map(({ anchors }) => ({ words: [...new Set(anchors.words)], digit: anchors.digit }));
+    .map(({ anchors }) => {
+      // A word found twice keeps only what both places tell of its sides.
+      const byWord = new Map<string, number>();
+      anchors.words.forEach((word, index) => byWord.set(word, (byWord.get(word) ?? 3) & anchors.edges[index]));
+      return { words: [...byWord.keys()], edges: [...byWord.values()], digit: anchors.digit };
+    });
 }
 
 let foldTable: Uint16Array | undefined;
@@ -364,7 +569,7 @@ let foldTable: Uint16Array | undefined;
  * Each UTF-16 unit upper- then lower-cased (when that gives one unit): units a case-insensitive
  * regular expression takes as equal fold alike ("ſ" to "s", the Kelvin sign to "k", "ẞ" and "ß" to "ß").
  */
-function foldUnits(): Uint16Array {
+export function foldUnits(): Uint16Array {
   if (foldTable) return foldTable;
   foldTable = new Uint16Array(0x10000);
   for (let code = 0; code < 0x10000; code++) {
@@ -382,51 +587,65 @@ export interface AnchorScanner {
   mark(text: string, lines: TextLine[], lineSets: Uint8Array, documentSets: Uint8Array): void;
 }
 
+/** Whether the code point at `at` (or, `before`, the one ending just before it) is a letter or a digit. */
+function wordCharAt(text: string, at: number, before: boolean): boolean {
+  const index = before ? at - 1 : at;
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index);
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  // Before: a low surrogate ends the code point its high surrogate starts.
+  const pair = before && code >= 0xdc00 && code <= 0xdfff && index > 0 && (text.charCodeAt(index - 1) & 0xfc00) === 0xd800;
+  return isWordChar(String.fromCodePoint(text.codePointAt(pair ? index - 1 : index)!));
+}
+
 /**
  * An Aho-Corasick automaton over the folded words of each set. Hand-written: V8 searches a regular
  * expression of a few hundred alternatives ten times slower with `i`, a hundred times with `iu`.
- * Words are of BMP characters (patternAnchors leaves astral ones out).
+ * Words are of BMP characters (patternAnchors leaves astral ones out). `edges[set][i]` (as in
+ * {@link Anchors}) makes the scan count word `i` of a set only where no letter or digit is beside it.
  */
-export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
+export function compileAnchorScanner(wordSets: string[][], edges: number[][] = []): AnchorScanner {
   const fold = foldUnits();
   const classOf = new Uint16Array(0x10000);
-  const edges: Map<number, number>[] = [new Map()];
-  const own: number[][] = [[]];
+  const transitions: Map<number, number>[] = [new Map()];
+  // Per state, the words ending there: [set, length, edges].
+  const own: [number, number, number][][] = [[]];
   let classes = 1;
   wordSets.forEach((words, set) => {
-    for (const word of words) {
+    words.forEach((word, index) => {
       const units = Array.from(word, (char) => fold[char.charCodeAt(0)]);
       let state = 0;
       for (const unit of units) {
         if (classOf[unit] === 0) classOf[unit] = classes++;
-        let next = edges[state].get(classOf[unit]);
+        let next = transitions[state].get(classOf[unit]);
         if (next === undefined) {
-          next = edges.push(new Map()) - 1;
+          next = transitions.push(new Map()) - 1;
           own.push([]);
-          edges[state].set(classOf[unit], next);
+          transitions[state].set(classOf[unit], next);
         }
         state = next;
       }
-      own[state].push(set);
-    }
+      own[state].push([set, units.length, edges[set]?.[index] ?? 0]);
+    });
   });
   const classOfUnit = new Uint16Array(0x10000);
   for (let code = 0; code < 0x10000; code++) classOfUnit[code] = classOf[fold[code]];
   const width = classes;
-  const next = new Int32Array(edges.length * width);
-  const fail = new Int32Array(edges.length);
-  const outputs: number[][] = new Array(edges.length);
+  const next = new Int32Array(transitions.length * width);
+  const fail = new Int32Array(transitions.length);
+  const outputs: [number, number, number][][] = new Array(transitions.length);
   outputs[0] = [];
   const queue: number[] = [];
-  for (const [unitClass, child] of edges[0]) {
+  for (const [unitClass, child] of transitions[0]) {
     next[unitClass] = child;
     queue.push(child);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head];
-    outputs[state] = [...new Set([...own[state], ...outputs[fail[state]]])];
+    const unique = new Map([...own[state], ...outputs[fail[state]]].map((output) => [output.join(), output]));
+    outputs[state] = [...unique.values()];
     for (let unitClass = 0; unitClass < width; unitClass++) {
-      const child = edges[state].get(unitClass);
+      const child = transitions[state].get(unitClass);
       const fallback = next[fail[state] * width + unitClass];
       if (child === undefined) next[state * width + unitClass] = fallback;
       else {
@@ -436,23 +655,33 @@ export function compileAnchorScanner(wordSets: string[][]): AnchorScanner {
       }
     }
   }
-  // The sets of words ending in each state, flat: state s has outputSets[outputStart[s]..outputStart[s + 1]).
-  const outputStart = new Int32Array(edges.length + 1);
+  // The words ending in each state, flat: state s has outputSets[outputStart[s]..outputStart[s + 1]), and as many lengths and edges.
+  const outputStart = new Int32Array(transitions.length + 1);
   outputs.forEach((found, state) => (outputStart[state + 1] = outputStart[state] + found.length));
-  const outputSets = Int32Array.from(outputs.flat());
+  const outputSets = Int32Array.from(outputs.flat(), (output) => output[0]);
+  const outputLengths = Int32Array.from(outputs.flat(), (output) => output[1]);
+  const outputEdges = Uint8Array.from(outputs.flat(), (output) => output[2]);
   const sets = wordSets.length;
+  // The scan's per-unit reads: a 16-bit table (half the cache a 32-bit one takes) and a flag per state with words.
+  const table = transitions.length <= 0x10000 ? Uint16Array.from(next) : next;
+  const hasOutput = Uint8Array.from(transitions, (_, state) => (outputStart[state] === outputStart[state + 1] ? 0 : 1));
   return {
     sets,
     mark(text, lines, lineSets, documentSets) {
       let state = 0;
       let line = 0;
-      let nextLineStart = lines.length > 1 ? lines[1].start : Infinity;
+      // Past the last line start: the text's length (a small integer keeps the loop's compares cheap).
+      let nextLineStart = lines.length > 1 ? lines[1].start : text.length;
       for (let at = 0; at < text.length; at++) {
-        state = next[state * width + classOfUnit[text.charCodeAt(at)]];
-        if (outputStart[state] === outputStart[state + 1]) continue;
-        while (at >= nextLineStart) nextLineStart = ++line + 1 < lines.length ? lines[line + 1].start : Infinity;
+        state = table[state * width + classOfUnit[text.charCodeAt(at)]];
+        if (hasOutput[state] === 0) continue;
+        while (at >= nextLineStart) nextLineStart = ++line + 1 < lines.length ? lines[line + 1].start : text.length;
         for (let output = outputStart[state]; output < outputStart[state + 1]; output++) {
-          lineSets[line * sets + outputSets[output]] = 1;
+          const slot = line * sets + outputSets[output];
+          if (lineSets[slot] === 1) continue;
+          const sides = outputEdges[output];
+          if (sides !== 0 && (((sides & 1) === 1 && wordCharAt(text, at + 1 - outputLengths[output], true)) || ((sides & 2) === 2 && wordCharAt(text, at + 1, false)))) continue;
+          lineSets[slot] = 1;
           documentSets[outputSets[output]] = 1;
         }
       }

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/rule.js';
 import type { Descriptor, Fix, RuleContext, TextLine } from '../src/types.js';
 import { describeCodePoints, findEntities, findInvisible, findMojibake } from './scraping-artifact.encoding.js';
-import { compileAnchorScanner, compilePattern, firstChars, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, foldUnits, lineOpenings, loadPatternData, patternDataSchema, type AnchorScanner, type CompiledPattern, type FirstChars, type PatternKind, type PhrasePattern } from './scraping-artifact.patterns.js';
 
 interface Options {
   /** Extra patterns; one with the id of a shipped pattern replaces it. */
@@ -36,19 +36,35 @@ interface Gate {
   chars: number;
 }
 
+/** A line, start or contains pattern as the line loop tries it: one object shape for every pattern keeps the loop's reads fast. */
+interface LineCandidate {
+  pattern: GatedPattern;
+  wordLimit: number;
+  caption: boolean;
+  /** Per gate, the id of its words in the anchor scan and of its character class (-1: none). */
+  gateWords: Int32Array;
+  gateChars: Int32Array;
+  /** What a line the pattern matches opens with at its first letter or digit, folded (one of them; empty: anything). */
+  openings: string[];
+}
+
 interface Compiled {
   /** Inline patterns by flags: one scan of the text each, a capture group per pattern. */
   inline: [RegExp, GatedPattern[]][];
   /** Line, start and contains patterns by the first letter or digit of a line they can apply to (`''`: any line). */
-  byFirstChar: Map<string, GatedPattern[]>;
+  byFirstChar: Map<string, LineCandidate[]>;
   /** One pass over a document finds the lines holding each pattern's anchor words. */
   anchorScanner: AnchorScanner;
-  /** The single characters of anchor sets, a class each, tried on a line when a pattern needs one. */
+  /** The single characters of anchor sets, a class each, tried on a document when an inline pattern needs one. */
   charClasses: RegExp[];
+  /** Per UTF-16 unit, a bit for each of the first 31 character classes that holds it; a line's classes are read in one pass. */
+  classBits: Uint32Array;
   /** Characters beyond which a line is a paragraph no phrase pattern applies to. */
   maxLength: number;
   /** The largest word limit of a phrase pattern. */
   maxWords: number;
+  /** The longest opening of a pattern (see {@link LineCandidate}). */
+  maxOpening: number;
   /** Any boilerplate cue, in one case-insensitive search. */
   cueSearch: RegExp;
   /** The id of the boilerplate cues' set of words in the anchor scan. */
@@ -57,6 +73,8 @@ interface Compiled {
   linkBlockMarkers: Set<string>;
   /** The first characters of the marker keys (none when a marker's key is empty). */
   markerInitials: Set<string> | undefined;
+  /** The most ASCII letters and digits a marker key holds: a line with more is no marker (its key would hold as many). */
+  markerMaxAlnum: number;
   htmlTag: RegExp;
   disabled: Set<string>;
 }
@@ -75,13 +93,62 @@ function firstAlnum(text: string): string {
   return '';
 }
 
+/** The first `length` UTF-16 units of a line from its first letter or digit, each case-folded as the anchor scan folds it. */
+function foldedHead(text: string, length: number): string {
+  let from = 0;
+  while (from < text.length) {
+    const code = text.charCodeAt(from);
+    if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) break;
+    if (code >= 128) {
+      const found = FIRST_ALNUM.exec(text.slice(from));
+      from = found ? from + found.index : text.length;
+      break;
+    }
+    from++;
+  }
+  const fold = foldUnits();
+  let head = '';
+  for (let at = from; at < text.length && at < from + length; at++) head += String.fromCharCode(fold[text.charCodeAt(at)]);
+  return head;
+}
+
 /** Group patterns by the first letter or digit a line must open with; `''` holds those that may open any line. */
-function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, GatedPattern[]> {
+function dispatchByFirstChar(patterns: GatedPattern[]): Map<string, LineCandidate[]> {
   const firsts = patterns.map((pattern) => (pattern.scope === 'contains' ? 'any' : firstChars(pattern.match, data.agencies)));
   const keys = new Set<string>(['']);
   for (const first of firsts) if (first !== 'any') for (const char of first) keys.add(char);
   const applies = (first: FirstChars, key: string) => first === 'any' || first.has(key);
-  return new Map([...keys].map((key) => [key, patterns.filter((_, at) => applies(firsts[at], key))]));
+  const candidates = patterns.map(
+    (pattern): LineCandidate => ({
+      pattern,
+      wordLimit: pattern.wordLimit,
+      caption: pattern.kind === 'caption',
+      gateWords: Int32Array.from(pattern.gates, (gate) => gate.words),
+      gateChars: Int32Array.from(pattern.gates, (gate) => gate.chars),
+      openings: ((openings) => (openings === 'any' ? [] : openings))(pattern.scope === 'contains' ? 'any' : lineOpenings(pattern.match, data.agencies)),
+    }),
+  );
+  return new Map([...keys].map((key) => [key, candidates.filter((_, at) => applies(firsts[at], key))]));
+}
+
+/** Bits of the character classes (as their `iu` regular expressions match) for each UTF-16 unit: the first 31 classes. */
+function classBitsOf(classes: { chars: string[]; digit: boolean }[]): Uint32Array {
+  const fold = foldUnits();
+  const byFolded = new Map<number, number>();
+  const bits = new Uint32Array(0x10000);
+  classes.slice(0, 31).forEach(({ chars, digit }, id) => {
+    for (const char of chars) byFolded.set(fold[char.charCodeAt(0)], (byFolded.get(fold[char.charCodeAt(0)]) ?? 0) | (1 << id));
+    if (digit) for (let code = 48; code <= 57; code++) bits[code] |= 1 << id;
+  });
+  for (let code = 0; code < 0x10000; code++) bits[code] |= byFolded.get(fold[code]) ?? 0;
+  return bits;
+}
+
+/** The character classes a text holds, one bit each (as {@link classBitsOf}), with bit 31 set to say it was read. */
+function classMask(text: string, bits: Uint32Array): number {
+  let mask = 1 << 31;
+  for (let at = 0; at < text.length; at++) mask |= bits[text.charCodeAt(at)];
+  return mask;
 }
 
 function compile(options: Options): Compiled {
@@ -90,27 +157,32 @@ function compile(options: Options): Compiled {
   const disabled = new Set(options.disable);
   const byId = new Map<string, PhrasePattern>(data.patterns.map((pattern) => [pattern.id, pattern]));
   for (const pattern of options.patterns) byId.set(pattern.id, pattern);
+  const configured = new Set(options.patterns);
   // A pattern's anchor sets are its gates: the words of each are found by one scan of the document, its
   // single characters (a digit, a slash) by a character class tried on a line when needed. A set after the
   // best with a word under four letters is dropped: scanning for "the" costs more than it saves.
   const wordSets = new Map<string, number>();
   const charClasses = new Map<string, number>();
+  const classDefinitions: { chars: string[]; digit: boolean }[] = [];
   const idOf = (ids: Map<string, number>, key: string) => (ids.has(key) ? ids.get(key)! : ids.set(key, ids.size).get(key)!);
   const patterns = [...byId.values()]
     .filter((p) => !disabled.has(p.id) && !disabled.has(p.kind))
     .map((p): GatedPattern => {
-      const compiledPattern = compilePattern(p, data.agencies);
-      const gates = compiledPattern.anchors.flatMap(({ words, digit }, rank): Gate[] => {
-        const long = words.filter((word) => word.length > 1);
+      // Shipped patterns are compiled when first needed; a config pattern at once, so that a bad one fails early.
+      const compiledPattern = compilePattern(p, data.agencies, !configured.has(p));
+      const gates = compiledPattern.anchors.flatMap(({ words, edges, digit }, rank): Gate[] => {
+        const long = words.flatMap((word, index) => (word.length > 1 ? [[word, edges[index]] as const] : []));
         const chars = words.filter((word) => word.length === 1);
-        if (rank > 0 && long.some((word) => word.length < 4)) return [];
+        if (rank > 0 && long.some(([word]) => word.length < 4)) return [];
         const charClass = chars.length || digit ? `[${chars.map((char) => `\\u{${char.codePointAt(0)!.toString(16)}}`).join('')}${digit ? '\\d' : ''}]` : '';
+        if (charClass && !charClasses.has(charClass)) classDefinitions.push({ chars, digit });
         return [{ words: long.length ? idOf(wordSets, JSON.stringify(long)) : -1, chars: charClass ? idOf(charClasses, charClass) : -1 }];
       });
-      return { ...compiledPattern, gates };
+      return Object.assign(compiledPattern, { gates });
     });
   const whole = patterns.filter((p) => p.scope !== 'inline');
   const maxWords = Math.max(0, ...whole.map((p) => p.wordLimit));
+  const byFirstChar = dispatchByFirstChar(whole);
   compiled = {
     inline: ['giu', 'gu']
       .map((flags): [RegExp, GatedPattern[]] => {
@@ -118,16 +190,19 @@ function compile(options: Options): Compiled {
         return [new RegExp(group.map((p) => `(${p.regex.source})`).join('|'), flags), group];
       })
       .filter(([, group]) => group.length > 0),
-    byFirstChar: dispatchByFirstChar(whole),
-    anchorScanner: compileAnchorScanner([...[...wordSets.keys()].map((key) => JSON.parse(key) as string[]), data.boilerplateCues]),
+    byFirstChar,
+    anchorScanner: compileAnchorScanner(...anchorSets([...wordSets.keys()].map((key) => JSON.parse(key) as [string, number][]), data.boilerplateCues)),
     cueWords: wordSets.size,
     charClasses: [...charClasses.keys()].map((key) => new RegExp(key, 'iu')),
+    classBits: classBitsOf(classDefinitions),
     cueSearch: new RegExp(data.boilerplateCues.map((cue) => cue.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i'),
     maxLength: maxWords * 12,
     maxWords,
+    maxOpening: Math.max(0, ...[...byFirstChar.values()].flat().flatMap((candidate) => candidate.openings.map((opening) => opening.length))),
     trailerMarkers: new Set([...data.trailerMarkers, ...options.trailerMarkers].map(markerKey)),
     linkBlockMarkers: new Set(data.linkBlockMarkers.map(markerKey)),
     markerInitials: markerInitials([...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map(markerKey)),
+    markerMaxAlnum: Math.max(0, ...[...data.trailerMarkers, ...options.trailerMarkers, ...data.linkBlockMarkers].map((marker) => asciiAlnum(markerKey(marker), Infinity))),
     // Lower-case names with attribute-like content only: newswire "<DD>" tickers and "<Strong Point Inc>"
     // company tags are not markup.
     htmlTag: new RegExp(`</?(?:${data.htmlElements.join('|')})(?:\\s+[a-z_:][\\w:.-]*(?:\\s*=\\s*(?:"[^"\\n]*"|'[^'\\n]*'|[^\\s"'<>]+))?){0,20}\\s*/?>`, 'g'),
@@ -137,7 +212,21 @@ function compile(options: Options): Compiled {
   return compiled;
 }
 
+/** Scanner input: each gate's words with their edges, then the boilerplate cues (counted anywhere). */
+function anchorSets(gates: [string, number][][], cues: string[]): [string[][], number[][]] {
+  return [[...gates.map((words) => words.map(([word]) => word)), cues], gates.map((words) => words.map(([, edges]) => edges))];
+}
+
 const markerKey = (line: string) => line.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\s.…:›»>]+$/u, '').replace(/\s+/g, ' ').trim();
+/** ASCII letters and digits in a text, counted up to `cap` + 1. */
+function asciiAlnum(text: string, cap: number): number {
+  let count = 0;
+  for (let at = 0; at < text.length && count <= cap; at++) {
+    const code = text.charCodeAt(at);
+    if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) count++;
+  }
+  return count;
+}
 const markerInitials = (keys: string[]) => (keys.includes('') ? undefined : new Set(keys.map((key) => key[0])));
 
 /** The first character of a line's marker key when it has one: its first character after white space, lower-cased. */
@@ -183,6 +272,8 @@ const clip = (text: string, max = 60) => {
 
 const TWEET_SIGNATURE = /(^|\s)[\u2014\u2015\u2013-]\s*[^()\n]{0,80}\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})?\s*$/u;
 const LINK_LINE = /^\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}|(?:twitter|x|instagram|facebook)\.com\/\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|co\.uk)\/\S*)(?:\s*[,;|·]?\s*(?:(?:https?:\/\/|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{1,30}))*\s*$/iu;
+/** A link line of at most 300 characters. Every link LINK_LINE knows holds "/", "@" or "www.": cheap tests first. */
+const isLinkLine = (text: string) => text.length <= 300 && (text.includes('/') || text.includes('@') || /www\./i.test(text)) && LINK_LINE.test(text);
 const IMAGE_URL = /^\s*(?:https?:\/\/|www\.)\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?\s*$/i;
 // Shortcodes of blog engines: "[button link=\"…\"]", "[/button]".
 const SHORTCODE = /\[\/?[a-z_]{2,20}(?:\s+[a-z_-]+=(?:"[^"\]\n]*"|'[^'\]\n]*'|[^\s\]]+))+\s*\/?\]|\[\/[a-z_]{2,20}\]/g;
@@ -291,7 +382,7 @@ interface Found extends Descriptor {
 // Hand-written 53-bit FNV-style hash: a node:crypto digest per line would cost more than the whole scan.
 // With `collapseSpaces` it hashes `text.replace(/\s+/g, ' ').trim()` without building that copy of a document.
 function fnv(text: string, collapseSpaces = false): number {
-  let low = 0x811c9dc5;
+  let low = 0x811c9dc5 | 0;
   let high = 0x01000193;
   let started = false;
   let spaceBefore = false;
@@ -308,10 +399,11 @@ function fnv(text: string, collapseSpaces = false): number {
     }
     spaceBefore = false;
     started = true;
-    low = Math.imul(low ^ code, 0x01000193) >>> 0;
-    high = Math.imul(high ^ code, 0x5bd1e995) >>> 0;
+    // Kept as int32 in the loop (uint32 values would leave V8's small integers); the bits are the same.
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x5bd1e995);
   }
-  return (high & 0x1fffff) * 0x100000000 + low;
+  return (high & 0x1fffff) * 0x100000000 + (low >>> 0);
 }
 
 const boilerplateKey = (text: string) =>
@@ -334,6 +426,341 @@ function isBoilerplateCandidate(text: string, cues: RegExp, mayHoldCue: boolean)
   if (words <= 6 && /^[\p{Lu}\d][\p{L}\p{N}\s'\u2019&,-]*$/u.test(trimmed)) return false;
   // A recurring line of 3-12 words that is no sentence (a slogan, a footer); longer ones are standfirsts or bios.
   return /[!?|·•]/.test(trimmed) || (words >= 3 && words <= 12 && !/[.!?]["'\u201d\u2019]?$/.test(trimmed));
+}
+
+/**
+ * One document's check. Methods rather than closures in one large `check`: V8 recompiles a function whole
+ * each time one of its rare branches is first taken, and recompiling that one cost more than the scan.
+ */
+class DocumentCheck {
+  readonly context: RuleContext<Options>;
+  readonly compiled: Compiled;
+  readonly text: string;
+  readonly lines: TextLine[];
+  readonly found: Found[] = [];
+  readonly flaggedLine: Uint8Array;
+  /** Lines of marker blocks left to off-topic-trailer. */
+  readonly owned: Uint8Array;
+  /** Marker blocks inside the article, reported here. */
+  readonly inner: { from: number; to: number }[];
+  /** Which anchor sets each line holds (one byte per line and set), and which the document holds. */
+  readonly gates: number;
+  readonly lineGates: Uint8Array;
+  readonly documentGates: Uint8Array;
+  /** Character classes each line holds (0: not read yet). */
+  readonly lineChars: Int32Array;
+  /** Inline findings, which the later span scans do not overlap. */
+  inlineTaken: Found[] = [];
+
+  constructor(context: RuleContext<Options>, compiled: Compiled) {
+    this.context = context;
+    this.compiled = compiled;
+    this.text = context.text;
+    this.lines = context.lines;
+    this.flaggedLine = new Uint8Array(this.lines.length);
+    ({ owned: this.owned, inner: this.inner } = markerBlocks(this.lines, compiled));
+    this.gates = compiled.anchorScanner.sets;
+    this.lineGates = new Uint8Array(this.lines.length * this.gates);
+    this.documentGates = new Uint8Array(this.gates);
+    compiled.anchorScanner.mark(this.text, this.lines, this.lineGates, this.documentGates);
+    this.lineChars = new Int32Array(this.lines.length);
+  }
+
+  on(kind: string): boolean {
+    return !this.compiled.disabled.has(kind);
+  }
+
+  run(): CorpusData | undefined {
+    const { text, lines } = this;
+    // In hard-wrapped text (newswire) a line is a piece of a sentence: line cues would misread it.
+    const wrapped = isHardWrapped(lines);
+    for (const block of this.inner) if (this.on('related-links') && !wrapped) this.reportLines(block.from, block.to, 'relatedLinks', 'related-links');
+    // A signature holds "(@handle)".
+    if (!wrapped) this.scanLines(this.on('social') && this.on('tweet-signature') && text.includes('(@'));
+    if (this.failedScrape()) return undefined;
+    this.scanSpans();
+    emit(this.context, this.found);
+    if (!this.on('learned-boilerplate') || wrapped) return undefined;
+    return { fingerprint: fnv(text, true), lines: this.boilerplateCandidates() };
+  }
+
+  /** Report lines `from`..`to` (inclusive) as one leftover; the fix removes them with their line breaks. */
+  reportLines(from: number, to: number, messageId: string, kind: string): void {
+    const { text, context } = this;
+    const first = this.lines[from];
+    const last = this.lines[to];
+    const start = first.start + first.text.search(/\S/);
+    const end = last.start + last.text.trimEnd().length;
+    // A line that shares its start with metadata (the header line) loses only the span.
+    const fix = first.start >= context.doc.contentStart ? removeLines(text, first, last, context.doc.contentStart) : removeSpan(text, start, end);
+    this.found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: from });
+    for (let index = from; index <= to; index++) this.flaggedLine[index] = 1;
+  }
+
+  blank(index: number): boolean {
+    return isBlank(this.lines[index].text);
+  }
+
+  nextNonBlank(index: number, step: 1 | -1): number {
+    let at = index + step;
+    while (at >= 0 && at < this.lines.length && this.blank(at)) at += step;
+    return at >= 0 && at < this.lines.length ? at : -1;
+  }
+
+  /**
+   * A structural cue only counts for a line standing alone between prose (or flagged lines, or the document's edges).
+   * `alike` lets a neighbour of the same sort count too (a run of link lines).
+   */
+  amidProse(index: number, alike?: (text: string) => boolean): boolean {
+    const before = this.nextNonBlank(index, -1);
+    const after = this.nextNonBlank(index, 1);
+    const fits = (at: number) => at < 0 || this.flaggedLine[at] === 1 || isProse(this.lines[at].text) || (alike?.(this.lines[at].text) ?? false);
+    return fits(before) && fits(after) && (before >= 0 || after >= 0);
+  }
+
+  /** A run of shouted headlines with prose (or flagged lines) before it and prose or the end after it. */
+  shoutedAmidProse(index: number): boolean {
+    const { lines } = this;
+    const before = this.nextNonBlank(index, -1);
+    let after = this.nextNonBlank(index, 1);
+    while (after >= 0 && isShoutedHeadline(lines[after].text)) after = this.nextNonBlank(after, 1);
+    return before >= 0 && (this.flaggedLine[before] === 1 || isProse(lines[before].text)) && (after < 0 || isProse(lines[after].text));
+  }
+
+  headlineLike(index: number): boolean {
+    const { text } = this.lines[index];
+    const words = wordCount(text, 17);
+    return words >= 2 && words <= 16 && !isProse(text, 6) && !/[,;:]$/.test(text.trim());
+  }
+
+  holdsChars(index: number, id: number): boolean {
+    if (id >= 31) return this.compiled.charClasses[id].test(this.lines[index].text);
+    if (this.lineChars[index] === 0) this.lineChars[index] = classMask(this.lines[index].text, this.compiled.classBits);
+    return (this.lineChars[index] & (1 << id)) !== 0;
+  }
+
+  /** Whether a line holds, for each gate of a pattern, one of its words or characters. */
+  inLine(candidate: LineCandidate, index: number): boolean {
+    const { gateWords, gateChars } = candidate;
+    const base = index * this.gates;
+    for (let at = 0; at < gateWords.length; at++) {
+      if (!((gateWords[at] >= 0 && this.lineGates[base + gateWords[at]] === 1) || (gateChars[at] >= 0 && this.holdsChars(index, gateChars[at])))) return false;
+    }
+    return true;
+  }
+
+  inDocument(pattern: GatedPattern): boolean {
+    return pattern.gates.every((gate) => (gate.words >= 0 && this.documentGates[gate.words] === 1) || (gate.chars >= 0 && this.compiled.charClasses[gate.chars].test(this.text)));
+  }
+
+  /** Line by line: tweet signatures, phrase patterns, link lines, promoted headlines and stray labels. */
+  scanLines(tweets: boolean): void {
+    const { lines, owned, flaggedLine, compiled } = this;
+    for (let index = 0; index < lines.length; index++) {
+      const content = lines[index].text;
+      if (owned[index] || flaggedLine[index] || this.blank(index)) continue;
+      // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
+      // A link or a timestamp never continues a sentence.
+      if (index > 0 && wordCount(content, 4) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
+      if (tweets && TWEET_SIGNATURE.test(content)) {
+        this.reportTweet(index, content);
+        continue;
+      }
+      // No phrase pattern applies to a paragraph longer than any pattern's word limit.
+      const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(firstAlnum(content)) ?? compiled.byFirstChar.get('')! : [];
+      const hit = candidates.length ? this.phraseAt(index, content, candidates) : undefined;
+      if (hit) {
+        index = this.reportPhrase(index, hit);
+        continue;
+      }
+      if (this.on('link-line') && isLinkLine(content) && (IMAGE_URL.test(content) || this.amidProse(index, isLinkLine))) {
+        this.reportLines(index, index, 'linkLine', 'link-line');
+        continue;
+      }
+      if (this.on('promo-headline') && content.length <= 200 && isShoutedHeadline(content) && this.shoutedAmidProse(index)) {
+        this.reportLines(index, index, 'caption', 'promo-headline');
+        continue;
+      }
+      if (this.on('stray-label') && content.length <= 40 && isStrayLabel(content) && this.amidProse(index)) {
+        this.reportLines(index, index, 'caption', 'stray-label');
+        continue;
+      }
+    }
+  }
+
+  /** The signature line of an embedded post takes the post's text line just above it. */
+  reportTweet(index: number, content: string): void {
+    const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
+    const above = index - 1;
+    const withText = standalone && above >= 0 && !this.blank(above) && !this.flaggedLine[above] && !this.owned[above];
+    this.reportLines(withText ? above : index, index, 'socialEmbed', 'social');
+  }
+
+  /** The first phrase pattern (in order) that matches a line, among those its gates let through. */
+  phraseAt(index: number, content: string, candidates: LineCandidate[]): GatedPattern | undefined {
+    const words = wordCount(content, this.compiled.maxWords + 1);
+    // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
+    let leadIn: boolean | undefined;
+    let head: string | undefined;
+    for (let at = 0; at < candidates.length; at++) {
+      const candidate = candidates[at];
+      if (words > candidate.wordLimit || !this.inLine(candidate, index)) continue;
+      const { openings } = candidate;
+      if (openings.length) {
+        head ??= foldedHead(content, this.compiled.maxOpening);
+        let opens = false;
+        for (let which = 0; which < openings.length && !opens; which++) opens = head.startsWith(openings[which]);
+        if (!opens) continue;
+      }
+      if (candidate.caption && (leadIn ??= /:\s*$/.test(content))) continue;
+      const { regex } = candidate.pattern;
+      regex.lastIndex = 0;
+      if (regex.test(content)) return candidate.pattern;
+    }
+    return undefined;
+  }
+
+  /** Report a line a phrase pattern matched (with the headlines it opens, or the byline above it); the last line taken. */
+  reportPhrase(index: number, hit: GatedPattern): number {
+    const { lines, owned, flaggedLine, found, text } = this;
+    // A link line that opens a run of headlines inside the article takes the run with it.
+    let to = index;
+    if (hit.opensList) {
+      let at = index + 1;
+      while (at < lines.length && (this.blank(at) || (this.headlineLike(at) && !owned[at] && !flaggedLine[at]))) at++;
+      let last = at - 1;
+      while (last > index && this.blank(last)) last--;
+      const run = lines.slice(index + 1, last + 1).filter((l) => l.text.trim() !== '').length;
+      if (run >= 2 && at < lines.length) to = last;
+    }
+    this.reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
+    const above = hit.takesBylineAbove ? this.nextNonBlank(index, -1) : -1;
+    if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) {
+      const dateline = found[found.length - 1];
+      this.reportLines(above, above, 'caption', 'byline');
+      // Byline and dateline make one paragraph: the dateline's fix takes the blank lines after it, as the paragraph's would.
+      const blanks = /^(?:[ \t]*\r?\n)+/.exec(text.slice(dateline.fix!.end));
+      if (above === index - 1 && dateline.fix!.end > dateline.end && blanks) dateline.fix = { ...dateline.fix!, end: dateline.fix!.end + blanks[0].length };
+    }
+    return to;
+  }
+
+  /** A page that is mostly a bot wall or error page is one failed scrape, not a few leftovers: reported as one, then true. */
+  failedScrape(): boolean {
+    const { found, text } = this;
+    const walls = found.filter((f) => f.kind === 'bot-wall');
+    if (!walls.length) return false;
+    let rest = 0;
+    this.lines.forEach((line, index) => {
+      if (!this.flaggedLine[index] && !this.owned[index]) rest += wordCount(line.text);
+    });
+    if (rest >= 60 || !this.on('failed-scrape')) return false;
+    const first = text.search(/\S/);
+    const last = text.trimEnd().length;
+    found.length = 0;
+    found.push({ messageId: 'failedScrape', kind: 'failed-scrape', start: first, end: last, data: { text: clip(text.slice(walls[0].start, walls[0].end), 50) } });
+    emit(this.context, found);
+    return true;
+  }
+
+  lineIndexAt(offset: number): number {
+    const { lines } = this;
+    let low = 0;
+    let high = lines.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lines[middle].start <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** Whether the line at `start` is neither flagged nor owned. */
+  free(start: number): boolean {
+    const index = this.lineIndexAt(start);
+    return !this.flaggedLine[index] && !this.owned[index];
+  }
+
+  /** Free, and no inline finding overlaps the span. */
+  clear(start: number, end: number): boolean {
+    return this.free(start) && !this.inlineTaken.some((f) => f.start < end && start < f.end);
+  }
+
+  /** Spans within lines: inline patterns, mojibake, entities, tags, shortcodes, invisible characters, spaces before punctuation. */
+  scanSpans(): void {
+    const { text, lines, found, compiled } = this;
+    for (const [regex, patterns] of compiled.inline) {
+      if (!patterns.some((pattern) => this.inDocument(pattern))) continue;
+      regex.lastIndex = 0;
+      for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        if (!this.free(start) || start === end) continue;
+        // One capture group per pattern (the translation makes the patterns' own groups non-capturing).
+        const pattern = patterns[match.findIndex((group, at) => at > 0 && group !== undefined) - 1];
+        if (!pattern) continue;
+        found.push({ messageId: KIND_MESSAGE[pattern.kind], kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
+      }
+    }
+    this.inlineTaken = found.filter((f) => f.line === undefined);
+
+    if (this.on('mojibake') && /[\u00c2-\u00f4]/.test(text)) {
+      for (const residue of findMojibake(text)) {
+        if (!this.clear(residue.start, residue.end)) continue;
+        const actual = text.slice(residue.start, residue.end);
+        found.push({ messageId: 'mojibake', kind: 'mojibake', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
+        this.inlineTaken.push(found[found.length - 1]);
+      }
+    }
+    if (this.on('html-entity') && text.includes('&')) {
+      for (const residue of findEntities(text)) {
+        const line = lines[this.lineIndexAt(residue.start)];
+        if (!this.clear(residue.start, residue.end) || isQuotedMarkup(line.text, residue.start - line.start, residue.end - line.start)) continue;
+        const actual = text.slice(residue.start, residue.end);
+        found.push({ messageId: 'htmlEntity', kind: 'html-entity', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
+      }
+    }
+    if (this.on('html-tag') && text.includes('<')) {
+      compiled.htmlTag.lastIndex = 0;
+      for (const match of text.matchAll(compiled.htmlTag)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        const line = lines[this.lineIndexAt(start)];
+        if (!this.clear(start, end) || isQuotedMarkup(line.text, start - line.start, end - line.start)) continue;
+        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
+      }
+    }
+    if (this.on('html-tag') && (text.includes('[/') || /\[[a-z_]{2,20}\s+[a-z_-]+=/.test(text))) {
+      for (const match of text.matchAll(SHORTCODE)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        if (!this.clear(start, end)) continue;
+        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
+      }
+    }
+    if (this.on('control-character')) {
+      for (const residue of findInvisible(text)) {
+        if (!this.clear(residue.start, residue.end)) continue;
+        found.push({ messageId: 'invisibleCharacter', kind: 'control-character', start: residue.start, end: residue.end, data: { codes: describeCodePoints(text.slice(residue.start, residue.end)) }, fix: { start: residue.start, end: residue.end, text: '' } });
+      }
+    }
+    if (this.on('space-before-punctuation') && /[ \t][.,;:?!]/.test(text)) spacesBeforePunctuation(text, lines, (start) => this.free(start), found);
+  }
+
+  /** Lines that may be a site's furniture, as [hash of the line's key, start, end], for the corpus step to count. */
+  boilerplateCandidates(): [number, number, number][] {
+    const { lines, compiled } = this;
+    const candidates: [number, number, number][] = [];
+    lines.forEach((line, index) => {
+      if (this.flaggedLine[index] || this.owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch, this.lineGates[index * this.gates + compiled.cueWords] === 1)) return;
+      // A line cut mid-sentence (it goes on in lower case, or ends on a lower-case word before more text) is a wrapped fragment.
+      const next = lines[index + 1]?.text ?? '';
+      if (/^\s*\p{Ll}/u.test(next) || (next.trim() !== '' && /[\p{Ll},]$/u.test(line.text.trim()))) return;
+      const key = boilerplateKey(line.text);
+      if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
+    });
+    return candidates;
+  }
 }
 
 /** What the scraper left in the text: captions, prompts, social residue, bot walls, mojibake, markup, stray spaces, and learned boilerplate. */
@@ -370,246 +797,7 @@ export default defineRule<Options, CorpusData>({
     },
   },
   check(context) {
-    const compiled = compile(context.options);
-    const { text } = context;
-    const lines = context.lines;
-    const found: Found[] = [];
-    const flaggedLine = new Uint8Array(lines.length);
-    const { owned, inner } = markerBlocks(lines, compiled);
-    const on = (kind: string) => !compiled.disabled.has(kind);
-    /** Report lines `from`..`to` (inclusive) as one leftover; the fix removes them with their line breaks. */
-    const reportLines = (from: number, to: number, messageId: string, kind: string) => {
-      const first = lines[from];
-      const last = lines[to];
-      const start = first.start + first.text.search(/\S/);
-      const end = last.start + last.text.trimEnd().length;
-      // A line that shares its start with metadata (the header line) loses only the span.
-      const fix = first.start >= context.doc.contentStart ? removeLines(text, first, last, context.doc.contentStart) : removeSpan(text, start, end);
-      found.push({ messageId, kind, start, end, data: { text: clip(text.slice(start, end)) }, fix, line: from });
-      for (let index = from; index <= to; index++) flaggedLine[index] = 1;
-    };
-    const blank = (index: number) => isBlank(lines[index].text);
-    const nextNonBlank = (index: number, step: 1 | -1) => {
-      let at = index + step;
-      while (at >= 0 && at < lines.length && blank(at)) at += step;
-      return at >= 0 && at < lines.length ? at : -1;
-    };
-    // A structural cue only counts for a line standing alone between prose (or flagged lines, or the document's edges).
-    // `alike` lets a neighbour of the same sort count too (a run of link lines).
-    const amidProse = (index: number, alike?: (text: string) => boolean) => {
-      const before = nextNonBlank(index, -1);
-      const after = nextNonBlank(index, 1);
-      const fits = (at: number) => at < 0 || flaggedLine[at] === 1 || isProse(lines[at].text) || (alike?.(lines[at].text) ?? false);
-      return fits(before) && fits(after) && (before >= 0 || after >= 0);
-    };
-    // A run of shouted headlines with prose (or flagged lines) before it and prose or the end after it.
-    const shoutedAmidProse = (index: number) => {
-      const before = nextNonBlank(index, -1);
-      let after = nextNonBlank(index, 1);
-      while (after >= 0 && isShoutedHeadline(lines[after].text)) after = nextNonBlank(after, 1);
-      return before >= 0 && (flaggedLine[before] === 1 || isProse(lines[before].text)) && (after < 0 || isProse(lines[after].text));
-    };
-    const headlineLike = (index: number) => {
-      const words = wordCount(lines[index].text, 17);
-      return words >= 2 && words <= 16 && !isProse(lines[index].text, 6) && !/[,;:]$/.test(lines[index].text.trim());
-    };
-
-    // Which anchor sets each line holds (one byte per line and set), and which the document holds.
-    const gates = compiled.anchorScanner.sets;
-    const lineGates = new Uint8Array(lines.length * gates);
-    const documentGates = new Uint8Array(gates);
-    compiled.anchorScanner.mark(text, lines, lineGates, documentGates);
-    // Character classes a line holds: 0 not tried yet, 1 no, 2 yes.
-    const classes = compiled.charClasses.length;
-    const lineChars = new Uint8Array(lines.length * classes);
-    const holdsChars = (index: number, id: number) => {
-      const slot = index * classes + id;
-      if (lineChars[slot] === 0) lineChars[slot] = compiled.charClasses[id].test(lines[index].text) ? 2 : 1;
-      return lineChars[slot] === 2;
-    };
-    const inLine = (pattern: GatedPattern, index: number) => {
-      for (let at = 0; at < pattern.gates.length; at++) {
-        const gate = pattern.gates[at];
-        if (!((gate.words >= 0 && lineGates[index * gates + gate.words] === 1) || (gate.chars >= 0 && holdsChars(index, gate.chars)))) return false;
-      }
-      return true;
-    };
-    const inDocument = (pattern: GatedPattern) =>
-      pattern.gates.every((gate) => (gate.words >= 0 && documentGates[gate.words] === 1) || (gate.chars >= 0 && compiled.charClasses[gate.chars].test(text)));
-
-    // In hard-wrapped text (newswire) a line is a piece of a sentence: line cues would misread it.
-    const wrapped = isHardWrapped(lines);
-    // A signature holds "(@handle)".
-    const tweets = on('social') && on('tweet-signature') && text.includes('(@');
-    for (const block of inner) if (on('related-links') && !wrapped) reportLines(block.from, block.to, 'relatedLinks', 'related-links');
-    for (let index = 0; index < (wrapped ? 0 : lines.length); index++) {
-      const line = lines[index];
-      const content = line.text;
-      if (owned[index] || flaggedLine[index] || blank(index)) continue;
-      // The rest of a sentence wrapped from the line above ("a\nshare.", "on\nMarch 30, 1990.") is no line of its own.
-      // A link or a timestamp never continues a sentence.
-      if (index > 0 && wordCount(content, 4) <= 3 && lines[index - 1].text.trim().length >= 25 && /[\p{Ll},;-]\s*$/u.test(lines[index - 1].text) && !/:\/\/|^\s*\d{4}-\d\d-\d\dT\d/.test(content)) continue;
-      if (tweets && TWEET_SIGNATURE.test(content)) {
-        // The signature line of an embedded post takes the post's text line just above it.
-        const standalone = /^\s*[\u2014\u2015\u2013-]/u.test(content);
-        const above = index - 1;
-        const withText = standalone && above >= 0 && !blank(above) && !flaggedLine[above] && !owned[above];
-        reportLines(withText ? above : index, index, 'socialEmbed', 'social');
-        continue;
-      }
-      // No phrase pattern applies to a paragraph longer than any pattern's word limit.
-      const candidates = content.length <= compiled.maxLength ? compiled.byFirstChar.get(firstAlnum(content)) ?? compiled.byFirstChar.get('')! : [];
-      if (candidates.length) {
-        const words = wordCount(content, compiled.maxWords + 1);
-        // A line ending in a colon leads in to what follows: a heading or list label, never a caption.
-        let leadIn: boolean | undefined;
-        let hit: GatedPattern | undefined;
-        for (const pattern of candidates) {
-          if (words > pattern.wordLimit || !inLine(pattern, index) || (pattern.kind === 'caption' && (leadIn ??= /:\s*$/.test(content)))) continue;
-          pattern.regex.lastIndex = 0;
-          if (pattern.regex.test(content)) {
-            hit = pattern;
-            break;
-          }
-        }
-        if (hit) {
-          // A link line that opens a run of headlines inside the article takes the run with it.
-          let to = index;
-          if (hit.opensList) {
-            let at = index + 1;
-            while (at < lines.length && (blank(at) || (headlineLike(at) && !owned[at] && !flaggedLine[at]))) at++;
-            let last = at - 1;
-            while (last > index && blank(last)) last--;
-            const run = lines.slice(index + 1, last + 1).filter((l) => l.text.trim() !== '').length;
-            if (run >= 2 && at < lines.length) to = last;
-          }
-          reportLines(index, to, KIND_MESSAGE[hit.kind], to > index ? 'related-links' : hit.kind);
-          const above = hit.takesBylineAbove ? nextNonBlank(index, -1) : -1;
-          if (above >= 0 && !flaggedLine[above] && !owned[above] && isNamesLine(lines[above].text)) {
-            const dateline = found[found.length - 1];
-            reportLines(above, above, 'caption', 'byline');
-            // Byline and dateline make one paragraph: the dateline's fix takes the blank lines after it, as the paragraph's would.
-            const blanks = /^(?:[ \t]*\r?\n)+/.exec(text.slice(dateline.fix!.end));
-            if (above === index - 1 && dateline.fix!.end > dateline.end && blanks) dateline.fix = { ...dateline.fix!, end: dateline.fix!.end + blanks[0].length };
-          }
-          index = to;
-          continue;
-        }
-      }
-      if (on('link-line') && content.length <= 300 && LINK_LINE.test(content) && (IMAGE_URL.test(content) || amidProse(index, (text) => text.length <= 300 && LINK_LINE.test(text)))) {
-        reportLines(index, index, 'linkLine', 'link-line');
-        continue;
-      }
-      if (on('promo-headline') && content.length <= 200 && isShoutedHeadline(content) && shoutedAmidProse(index)) {
-        reportLines(index, index, 'caption', 'promo-headline');
-        continue;
-      }
-      if (on('stray-label') && content.length <= 40 && isStrayLabel(content) && amidProse(index)) {
-        reportLines(index, index, 'caption', 'stray-label');
-        continue;
-      }
-    }
-
-    // A page that is mostly a bot wall or error page is one failed scrape, not a few leftovers.
-    const walls = found.filter((f) => f.kind === 'bot-wall');
-    if (walls.length) {
-      let rest = 0;
-      lines.forEach((line, index) => {
-        if (!flaggedLine[index] && !owned[index]) rest += wordCount(line.text);
-      });
-      if (rest < 60 && on('failed-scrape')) {
-        const first = text.search(/\S/);
-        const last = text.trimEnd().length;
-        found.length = 0;
-        found.push({ messageId: 'failedScrape', kind: 'failed-scrape', start: first, end: last, data: { text: clip(text.slice(walls[0].start, walls[0].end), 50) } });
-        return emit(context, found);
-      }
-    }
-
-    const lineIndexAt = (offset: number) => {
-      let low = 0;
-      let high = lines.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if (lines[middle].start <= offset) low = middle;
-        else high = middle - 1;
-      }
-      return low;
-    };
-    const free = (start: number) => {
-      const index = lineIndexAt(start);
-      return !flaggedLine[index] && !owned[index];
-    };
-    for (const [regex, patterns] of compiled.inline) {
-      if (!patterns.some(inDocument)) continue;
-      regex.lastIndex = 0;
-      for (const match of text.matchAll(regex)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        if (!free(start) || start === end) continue;
-        // One capture group per pattern (the translation makes the patterns' own groups non-capturing).
-        const pattern = patterns[match.findIndex((group, at) => at > 0 && group !== undefined) - 1];
-        if (!pattern) continue;
-        found.push({ messageId: KIND_MESSAGE[pattern.kind], kind: pattern.kind, start, end, data: { text: clip(match[0]) }, fix: removeSpan(text, start, end) });
-      }
-    }
-    const inlineTaken = found.filter((f) => f.line === undefined);
-    const clear = (start: number, end: number) => free(start) && !inlineTaken.some((f) => f.start < end && start < f.end);
-
-    if (on('mojibake') && /[\u00c2-\u00f4]/.test(text)) {
-      for (const residue of findMojibake(text)) {
-        if (!clear(residue.start, residue.end)) continue;
-        const actual = text.slice(residue.start, residue.end);
-        found.push({ messageId: 'mojibake', kind: 'mojibake', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
-        inlineTaken.push(found[found.length - 1]);
-      }
-    }
-    if (on('html-entity') && text.includes('&')) {
-      for (const residue of findEntities(text)) {
-        const line = lines[lineIndexAt(residue.start)];
-        if (!clear(residue.start, residue.end) || isQuotedMarkup(line.text, residue.start - line.start, residue.end - line.start)) continue;
-        const actual = text.slice(residue.start, residue.end);
-        found.push({ messageId: 'htmlEntity', kind: 'html-entity', start: residue.start, end: residue.end, data: { text: actual, expected: residue.replacement }, actual, expected: [residue.replacement], fix: { start: residue.start, end: residue.end, text: residue.replacement } });
-      }
-    }
-    if (on('html-tag') && text.includes('<')) {
-      compiled.htmlTag.lastIndex = 0;
-      for (const match of text.matchAll(compiled.htmlTag)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        const line = lines[lineIndexAt(start)];
-        if (!clear(start, end) || isQuotedMarkup(line.text, start - line.start, end - line.start)) continue;
-        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
-      }
-    }
-    if (on('html-tag') && (text.includes('[/') || /\[[a-z_]{2,20}\s+[a-z_-]+=/.test(text))) {
-      for (const match of text.matchAll(SHORTCODE)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        if (!clear(start, end)) continue;
-        found.push({ messageId: 'htmlTag', kind: 'html-tag', start, end, data: { text: clip(match[0]) }, actual: match[0], fix: { start, end, text: '' } });
-      }
-    }
-    if (on('control-character')) {
-      for (const residue of findInvisible(text)) {
-        if (!clear(residue.start, residue.end)) continue;
-        found.push({ messageId: 'invisibleCharacter', kind: 'control-character', start: residue.start, end: residue.end, data: { codes: describeCodePoints(text.slice(residue.start, residue.end)) }, fix: { start: residue.start, end: residue.end, text: '' } });
-      }
-    }
-    if (on('space-before-punctuation') && /[ \t][.,;:?!]/.test(text)) spacesBeforePunctuation(text, lines, free, found);
-
-    emit(context, found);
-    if (!on('learned-boilerplate') || wrapped) return;
-    const candidates: [number, number, number][] = [];
-    lines.forEach((line, index) => {
-      if (flaggedLine[index] || owned[index] || !isBoilerplateCandidate(line.text, compiled.cueSearch, lineGates[index * gates + compiled.cueWords] === 1)) return;
-      // A line cut mid-sentence (it goes on in lower case, or ends on a lower-case word before more text) is a wrapped fragment.
-      const next = lines[index + 1]?.text ?? '';
-      if (/^\s*\p{Ll}/u.test(next) || (next.trim() !== '' && /[\p{Ll},]$/u.test(line.text.trim()))) return;
-      const key = boilerplateKey(line.text);
-      if (key.length >= 3) candidates.push([fnv(key), line.start, line.end]);
-    });
-    return { fingerprint: fnv(text, true), lines: candidates };
+    return new DocumentCheck(context, compile(context.options)).run();
   },
   complete(corpus) {
     // Count distinct documents (by fingerprint, so exact duplicates count once) per line hash.
@@ -643,11 +831,13 @@ export default defineRule<Options, CorpusData>({
  * runs to the end of the document: those are owned (left alone). Any other block inside an article, and
  * the blocks of markers it does not know ("More:", "Filed under:"), are related-links leftovers reported here.
  */
-function markerBlocks(lines: TextLine[], { trailerMarkers, linkBlockMarkers, markerInitials }: Compiled): { owned: Uint8Array; inner: { from: number; to: number }[] } {
+function markerBlocks(lines: TextLine[], { trailerMarkers, linkBlockMarkers, markerInitials, markerMaxAlnum }: Compiled): { owned: Uint8Array; inner: { from: number; to: number }[] } {
   const owned = new Uint8Array(lines.length);
   const inner: { from: number; to: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
-    if (lines[index].text.length > 60 || (markerInitials && !markerInitials.has(markerInitial(lines[index].text)))) continue;
+    const { text } = lines[index];
+    // Lower-casing keeps ASCII letters and digits (and may add some): a key holds at least the line's.
+    if (text.length > 60 || asciiAlnum(text, markerMaxAlnum) > markerMaxAlnum || (markerInitials && !markerInitials.has(markerInitial(text)))) continue;
     const key = markerKey(lines[index].text);
     const linkBlock = linkBlockMarkers.has(key);
     if (!linkBlock && !trailerMarkers.has(key)) continue;

@@ -5,7 +5,7 @@ import { createAjv } from '../src/schema.js';
 import { readPackageJson } from '../src/schema.js';
 import scrapingArtifact, { isNamesLine, isShoutedHeadline } from '../rules/scraping-artifact.js';
 import { findEntities, findInvisible, findMojibake } from '../rules/scraping-artifact.encoding.js';
-import { compileAnchorScanner, compilePattern, firstChars, loadPatternData, patternAnchors, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
+import { compileAnchorScanner, compilePattern, firstChars, lineOpenings, loadPatternData, patternAnchors, patternDataSchema, translatePattern } from '../rules/scraping-artifact.patterns.js';
 import { splitLines } from '../src/context.js';
 import { lintWithRule, testRule } from './helpers/rule-tester.js';
 
@@ -197,6 +197,38 @@ describe('scraping-artifact patterns', () => {
     expect(words('{name}')).toEqual([]);
   });
 
+  it('knows where a match has no letter or digit beside an anchor word', () => {
+    // {agency} is bounded on both sides; a space bounds the word before and after it; a line pattern's edges bound its ends.
+    expect(patternAnchors('{name} ?/ ?{agency}', ['AP', 'Getty Images'])[1]).toEqual({ words: ['AP', 'Images'], edges: [3, 3], digit: false });
+    expect(patternAnchors('read more', [], 3, 1)).toEqual([
+      { words: ['read'], edges: [3], digit: false },
+      { words: ['more'], edges: [1], digit: false },
+    ]);
+    // "s?" may follow "newsletter": nothing is known after it.
+    expect(patternAnchors('(sign up|subscribe) newsletters?', [], 3, 3)[0]).toEqual({ words: ['newsletter'], edges: [1], digit: false });
+    expect(patternAnchors('pic\\.twitter\\.com/[a-z]+')[0].edges).toEqual([0]);
+  });
+
+  it('counts an anchor word only where its edges allow, as the pattern would match it', () => {
+    const scanner = compileAnchorScanner([['ap'], ['ap']], [[3], [0]]);
+    const text = 'happy days\nPhoto: AP\nAP.\ncap\n\u00e9AP';
+    const lines = splitLines(text);
+    const lineSets = new Uint8Array(lines.length * scanner.sets);
+    scanner.mark(text, lines, lineSets, new Uint8Array(scanner.sets));
+    expect([...lineSets]).toEqual([0, 1, 1, 1, 1, 1, 0, 1, 0, 1]);
+  });
+
+  it('knows what a line a pattern matches opens with', () => {
+    expect(lineOpenings('(read more|also read) ?:')).toEqual(['read', 'also']);
+    expect(lineOpenings('\\[(related|see also)')).toEqual(['related', 'see']);
+    // An optional part opens the line or what follows it does; punctuation alone opens nothing.
+    expect(lineOpenings('(\\()?(and )?(want|like) to')).toEqual(['and', 'want', 'like']);
+    expect(lineOpenings('({weekday} )?{n}')).toContain('monday');
+    expect(lineOpenings('{name} newsletter')).toBe('any');
+    expect(lineOpenings('(©|copyright) {words}')).toBe('any');
+  });
+
+
   it('finds the lines holding anchor words in one pass, folding case as a case-insensitive regex does', () => {
     const scanner = compileAnchorScanner([['share', 'photo'], ['oto'], ['k9']]);
     const text = 'No match here\nPHOTO by Ann\n\u017fhare this\nline \u212a9 and Photos';
@@ -253,5 +285,10 @@ describe('scraping-artifact encoding helpers', () => {
   it('finds control and zero-width characters but not emoji joiners', () => {
     expect(findInvisible('a\u200bb\u0007c').length).toBe(2);
     expect(findInvisible('🏃🏽\u200d♀️')).toEqual([]);
+    // Every BMP unit, as the character class it replaced finds them.
+    const all = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code)).join('x');
+    const expected = [...all.matchAll(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2061-\u2064]+/g)].map((m) => [m.index, m.index + m[0].length]);
+    expect(findInvisible(all).map((r) => [r.start, r.end])).toEqual(expected);
+    expect(findInvisible('a\u200b\u200b\ufeffb').map((r) => [r.start, r.end])).toEqual([[1, 4]]);
   });
 });
