@@ -95,6 +95,11 @@ function alternation(words: string[]): string {
   return [...grouped, ...other].join('|');
 }
 
+function unbounded(words: string[]): string {
+  const escaped = words.map((word) => word.trim()).filter(Boolean).map(escapeWord);
+  return escaped.length === 0 ? '(?!)' : escaped.join('|');
+}
+
 interface Compiled {
   /** Cheap prefilter: a month name by a number, or a numeric date, where a date may stand. */
   candidate: RegExp;
@@ -104,6 +109,12 @@ interface Compiled {
   recent: RegExp;
   /** A month name (and day) just before a range's closing day: "March 31-April 2". */
   monthBefore: RegExp;
+  /** The cues with no word boundaries: anywhere in a sentence they find every cue `tense` and `recent` find in a part of it. */
+  futureAnywhere: RegExp;
+  pastAnywhere: RegExp;
+  recentAnywhere: RegExp;
+  /** A past cue, then at most three words and "on"/"in" (`TIGHT_GAP`), or a letter or digit right after it. */
+  governingPastAnywhere: RegExp;
 }
 
 const compiledByOptions = new WeakMap<Options, Compiled>();
@@ -125,6 +136,10 @@ function compile(options: Options): Compiled {
     history: new RegExp(alternation(lists.historyCues), 'iu'),
     recent: new RegExp(alternation(lists.recentCues), 'iu'),
     monthBefore: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?\\s+$`, 'u'),
+    futureAnywhere: new RegExp(unbounded(lists.futureCues), 'u'),
+    pastAnywhere: new RegExp(unbounded(lists.pastCues), 'u'),
+    recentAnywhere: new RegExp(unbounded(lists.recentCues), 'iu'),
+    governingPastAnywhere: new RegExp(`(?:${unbounded(lists.pastCues)})(?:\\s+(?:[\\p{L}'’-]+\\s+){0,3}(?:on|in)\\s|(?=[\\p{L}\\p{N}]))`, 'u'),
   };
   compiledByOptions.set(options, compiled);
   return compiled;
@@ -202,32 +217,107 @@ function componentsOf(components: ParsingComponents) {
   };
 }
 
-/** Dates in a document: chrono runs only on short windows around prefilter hits, never on the whole text. */
-export function findDates(text: string, candidate: RegExp, reference?: string): FoundDate[] {
-  const found: FoundDate[] = [];
-  const instant = reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+/** A stretch of text chrono reads: `[start, end)`, inside the sentence `[sentenceStart, sentenceEnd)`. */
+export interface DateWindow {
+  start: number;
+  end: number;
+  sentenceStart: number;
+  sentenceEnd: number;
+}
+
+/** Windows around prefilter hits (merged when they overlap, never across a sentence end): chrono reads these, never the whole text. */
+export function dateWindows(text: string, candidate: RegExp): DateWindow[] {
+  const windows: DateWindow[] = [];
   candidate.lastIndex = 0;
   for (let hit = candidate.exec(text); hit; hit = candidate.exec(text)) {
     const [sentenceStart, sentenceEnd] = sentenceAround(text, hit.index, hit.index + hit[0].length);
-    // Chrono reads only a window around each hit (merged when they overlap), not the whole sentence.
-    const windows: [number, number][] = [];
+    let last: DateWindow | undefined;
     for (; hit && hit.index < sentenceEnd; hit = candidate.exec(text)) {
       const from = Math.max(sentenceStart, text.lastIndexOf(' ', Math.max(sentenceStart, hit.index - PARSE_MARGIN)));
       let to = text.indexOf(' ', Math.min(sentenceEnd, hit.index + hit[0].length + PARSE_MARGIN));
       to = to < 0 || to > sentenceEnd ? sentenceEnd : to;
-      const last = windows.at(-1);
-      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-      else windows.push([from, to]);
+      if (last && from <= last.end) last.end = Math.max(last.end, to);
+      else windows.push((last = { start: from, end: to, sentenceStart, sentenceEnd }));
     }
     candidate.lastIndex = hit ? hit.index : text.length;
-    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], instant, reference !== undefined, [sentenceStart, sentenceEnd]));
     if (!hit) break;
   }
-  return found;
+  return windows;
 }
 
-/** Dates chrono finds in `[windowStart, windowEnd)` of the text, invalid ones ("June 31") included. */
-function datesIn(text: string, [windowStart, windowEnd]: [number, number], instant: Date, referenced: boolean, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
+// Chrono costs about 30 µs a window, so it reads a window only when the window may hold a date that
+// `check` can report. Each test is a superset of what chrono's English parsers (chrono-node/dist/esm/
+// locales/en/parsers, case-insensitive) need to produce such a date: a gate that rejected one of
+// them would lose a finding, so a test may let through more, never less.
+const MONTH_WORD = '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])';
+const DAY_PAST_28 = '(?:29|[3-9]\\d)(?!\\d)';
+/** A day past the 28th, which a day the month does not have needs: after a month name (middle-endian), before one (little-endian, ranges included), in a numeric date, or as an ordinal word. */
+const LATE_DAY = new RegExp(
+  [
+    `${MONTH_WORD}\\.?[\\s,/-]*${DAY_PAST_28}`,
+    `(?<!\\d)${DAY_PAST_28}[^]{0,40}?${MONTH_WORD}`,
+    `\\d/${DAY_PAST_28}|(?<!\\d)${DAY_PAST_28}/\\d|\\d[-.]${DAY_PAST_28}[-./]\\d|(?<!\\d)${DAY_PAST_28}[-.]\\d{1,2}[-./]\\d`,
+    // Year-month-day, where a month past 12 swaps with the day: "1987 31-2" is February 31.
+    `\\d{4}[-./\\s](?:${MONTH_WORD}\\.?|\\d{1,2})[-./\\s]${DAY_PAST_28}|\\d{4}[-./\\s]${DAY_PAST_28}[-./\\s]\\d`,
+    'ninth|thirt',
+  ].join('|'),
+  'i',
+);
+/** A weekday right before a date with a day ("Friday, April 3", "Fri 3/4/87", "Monday end of April"): chrono gives a date a weekday only by merging the two. */
+const WEEKDAY_BEFORE_DATE = new RegExp(`(?:sun|mon|tue|wed|thu|fri|sat|week)[a-z]*[\\s,.)）]*(?:(?:of\\s*)?(?:this|last|past|next)\\s*week[\\s,]*)?(?:(?:last\\s+day|end)\\s+of\\s+(?:the\\s+)?)?(?:on\\s*)?(?:\\d|${MONTH_WORD}|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twent|thirt)`, 'i');
+/** A numeric date that starts with a year, which a month 13 ("2025-13-02") needs. */
+const YEAR_FIRST_DATE = /\d{4}[-./]\d{1,2}[-./]\d/;
+/** A year with an era ("87 AD"): the only written year of fewer than four digits. */
+const ERA_YEAR = /\d\s{0,2}(?:be|ad|bc|ce)/i;
+
+/** Which cues a sentence holds anywhere, as far as the tense and year checks of `check` can use them. */
+interface SentenceCues {
+  future: boolean;
+  /** A past cue that may govern a date: a few words and "on"/"in" before it, or nothing between. */
+  governingPast: boolean;
+  /** A past cue and a clause that "On" or "In" opens: a timeline. */
+  pastTimeline: boolean;
+  recent: boolean;
+}
+
+function sentenceCues(sentence: string, compiled: Compiled): SentenceCues {
+  const clauseOpening = /(?:^|[,;:()—–])[\s"“(]*(?:[Oo]n|[Ii]n)\s/u.test(sentence);
+  const past = compiled.pastAnywhere.test(sentence);
+  return {
+    future: compiled.futureAnywhere.test(sentence),
+    governingPast: past && (clauseOpening || compiled.governingPastAnywhere.test(sentence)),
+    pastTimeline: past && clauseOpening,
+    recent: compiled.recentAnywhere.test(sentence),
+  };
+}
+
+/**
+ * Whether a window may hold a date that `check` reports. Without a document date only an impossible
+ * date or a weekday mismatch can be reported; with one, a dated event in the tense or typo checks needs
+ * its year written out (`written` includes it: four digits, or an era), on the side of the document's
+ * year and with the cue that check needs.
+ */
+function mayHoldFinding(window: string, docYear: number | undefined, cues: () => SentenceCues, maxYearKeystrokes: number): boolean {
+  if (LATE_DAY.test(window) || WEEKDAY_BEFORE_DATE.test(window) || YEAR_FIRST_DATE.test(window)) return true;
+  if (docYear === undefined) return false;
+  if (ERA_YEAR.test(window)) return true;
+  let digits = 0;
+  for (let at = 0; at < window.length; at++) {
+    const code = window.charCodeAt(at);
+    digits = code >= 48 && code <= 57 ? digits + 1 : 0;
+    if (digits < 4) continue;
+    const year = Number(window.slice(at - 3, at + 1));
+    const { future, governingPast, pastTimeline, recent } = cues();
+    // futureTenseInPast needs a date before the document date, pastTenseInFuture one after it.
+    if ((future && year <= docYear) || (governingPast && year >= docYear)) return true;
+    // yearTypo needs a recent-time phrase, or (two years off or more) a past timeline.
+    if (year !== docYear && (recent || (pastTimeline && Math.abs(year - docYear) >= 2)) && keystrokes(String(year), String(docYear)) <= maxYearKeystrokes) return true;
+  }
+  return false;
+}
+
+/** Dates chrono finds in a window of the text, invalid ones ("June 31") included. */
+export function datesIn(text: string, { start: windowStart, end: windowEnd, sentenceStart, sentenceEnd }: DateWindow, instant: Date, referenced: boolean): FoundDate[] {
   const found: FoundDate[] = [];
   const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
   capturedInvalid = [];
@@ -383,21 +473,39 @@ export default defineRule<Options>({
     const compiled = compile(context.options);
     const { text, options } = context;
     const docDate = context.doc.date;
-    const dates = findDates(text, compiled.candidate, docDate);
-    if (dates.length === 0) return;
+    const windows = dateWindows(text, compiled.candidate);
+    if (windows.length === 0) return;
     const [docYear, docMonth, docDay] = docDate ? docDate.split('-').map(Number) : [0, 0, 0];
+    const instant = docDate ? new Date(`${docDate}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+    const dates: FoundDate[] = [];
+    const skipped: DateWindow[] = [];
+    let cues: SentenceCues | undefined;
+    let cuesOf: DateWindow | undefined;
+    for (const window of windows) {
+      const cuesHere = () => {
+        if (cuesOf?.sentenceStart !== window.sentenceStart || cuesOf.sentenceEnd !== window.sentenceEnd) {
+          cues = sentenceCues(text.slice(window.sentenceStart, window.sentenceEnd), compiled);
+          cuesOf = window;
+        }
+        return cues!;
+      };
+      if (mayHoldFinding(text.slice(window.start, window.end), docDate ? docYear : undefined, cuesHere, options.maxYearKeystrokes)) dates.push(...datesIn(text, window, instant, docDate !== undefined));
+      else skipped.push(window);
+    }
+    if (dates.length === 0) return;
     const docDay0 = docDate ? dayNumber(docYear, docMonth, docDay) : 0;
     const docLabel = docDate ?? 'none';
     const recentFrom = docDay0 - options.recentDaysBefore;
     const recentTo = docDay0 + options.recentDaysAfter;
     // Dates among recent events: written without a year or in the document's year, near the document date.
-    const recentDates = docDate
-      ? dates.filter((date) => {
-          if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
-          const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
-          return day >= recentFrom && day <= recentTo;
-        })
-      : [];
+    // Only a timeline needs them, so the windows chrono skipped are read for them then.
+    let recentDates: FoundDate[] | undefined;
+    const recentDatesOf = () =>
+      (recentDates ??= [...dates, ...skipped.flatMap((window) => datesIn(text, window, instant, true))].filter((date) => {
+        if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
+        const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
+        return day >= recentFrom && day <= recentTo;
+      }));
 
     for (const date of dates) {
       const parsed = isoOf(date.year, date.month, date.day);
@@ -466,9 +574,10 @@ export default defineRule<Options>({
         const shortLead = sentence.slice(0, inSentence.start).split(/(?<=\s)/).slice(-6).join('');
         const recentCue = compiled.recent.test(shortLead);
         // "On July 21, 2015, …" beside "On July 24, …" in a 2025 story: a timeline whose neighbour is two weeks away at most.
-        const neighbour = recentDates.some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
-        const timeline = tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end) && neighbour;
-        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline))) {
+        const timeline = () =>
+          tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end)
+          && recentDatesOf().some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
+        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline()))) {
           const expected = withYear(date.written, date.year, docYear)!;
           context.report({
             messageId: 'yearTypo',
