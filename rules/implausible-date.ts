@@ -251,20 +251,44 @@ export function dateWindows(text: string, candidate: RegExp): DateWindow[] {
 // them would lose a finding, so a test may let through more, never less.
 const MONTH_WORD = '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])';
 const DAY_PAST_28 = '(?:29|[3-9]\\d)(?!\\d)';
-/** A day past the 28th, which a day the month does not have needs: after a month name (middle-endian), before one (little-endian, ranges included), in a numeric date, or as an ordinal word. */
-const LATE_DAY = new RegExp(
+/** A day past the 28th in a numeric date (slash, year-month-day with a month past 12 swapped with the day: "1987 31-2"), or as an ordinal word. */
+const LATE_DAY_UNNAMED = new RegExp(
   [
-    `${MONTH_WORD}\\.?[\\s,/-]*${DAY_PAST_28}`,
-    `(?<!\\d)${DAY_PAST_28}[^]{0,40}?${MONTH_WORD}`,
-    `\\d/${DAY_PAST_28}|(?<!\\d)${DAY_PAST_28}/\\d|\\d[-.]${DAY_PAST_28}[-./]\\d|(?<!\\d)${DAY_PAST_28}[-.]\\d{1,2}[-./]\\d`,
-    // Year-month-day, where a month past 12 swaps with the day: "1987 31-2" is February 31.
+    `\\d/(?:29|3\\d)(?!\\d)|(?<!\\d)(?:29|3\\d)/\\d|\\d[-.](?:29|3\\d)[-./]\\d|(?<!\\d)(?:29|3\\d)[-.]\\d{1,2}[-./]\\d`,
     `\\d{4}[-./\\s](?:${MONTH_WORD}\\.?|\\d{1,2})[-./\\s]${DAY_PAST_28}|\\d{4}[-./\\s]${DAY_PAST_28}[-./\\s]\\d`,
     'ninth|thirt',
   ].join('|'),
   'i',
 );
+const LATE_DAY_NUMBER = new RegExp(`(?<!\\d)${DAY_PAST_28}`, 'g');
+const MONTH_WORDS = new RegExp(MONTH_WORD, 'gi');
+const MONTH_JUST_BEFORE = new RegExp(`${MONTH_WORD}\\.?[\\s,/-]*$`, 'i');
+/** The fewest days a month has (February 28), by the first three letters of its name. */
+const FEWEST_DAYS: Record<string, number> = { jan: 31, feb: 28, mar: 31, apr: 30, may: 31, jun: 30, jul: 31, aug: 31, sep: 30, oct: 31, nov: 30, dec: 31 };
+const exceeds = (day: number, monthWord: string) => day > FEWEST_DAYS[monthWord.slice(0, 3).toLowerCase()];
+
+/**
+ * Whether a window holds a day its month may not have: a number past the month's fewest days right
+ * after a month name (chrono's middle-endian "June 31") or up to 40 characters before one (its
+ * little-endian "31 June", "29 to 31 June"), or a late day in a numeric date or as a word.
+ */
+function hasLateDay(window: string): boolean {
+  if (LATE_DAY_UNNAMED.test(window)) return true;
+  LATE_DAY_NUMBER.lastIndex = 0;
+  for (let number = LATE_DAY_NUMBER.exec(window); number; number = LATE_DAY_NUMBER.exec(window)) {
+    const day = Number(number[0]);
+    const before = MONTH_JUST_BEFORE.exec(window.slice(0, number.index));
+    if (before && exceeds(day, before[0])) return true;
+    const after = number.index + number[0].length;
+    MONTH_WORDS.lastIndex = after;
+    for (let month = MONTH_WORDS.exec(window); month && month.index <= after + 40; month = MONTH_WORDS.exec(window)) {
+      if (exceeds(day, month[0])) return true;
+    }
+  }
+  return false;
+}
 /** A weekday right before a date with a day ("Friday, April 3", "Fri 3/4/87", "Monday end of April"): chrono gives a date a weekday only by merging the two. */
-const WEEKDAY_BEFORE_DATE = new RegExp(`(?:sun|mon|tue|wed|thu|fri|sat|week)[a-z]*[\\s,.)）]*(?:(?:of\\s*)?(?:this|last|past|next)\\s*week[\\s,]*)?(?:(?:last\\s+day|end)\\s+of\\s+(?:the\\s+)?)?(?:on\\s*)?(?:\\d|${MONTH_WORD}|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twent|thirt)`, 'i');
+const WEEKDAY_BEFORE_DATE = new RegExp(`(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tue|wed|thurs?|thu|fri|sat|weekend|weekday)(?![a-z0-9_])[\\s,.)）]*(?:(?:of\\s*)?(?:this|last|past|next)\\s*week[\\s,]*)?(?:(?:last\\s+day|end)\\s+of\\s+(?:the\\s+)?)?(?:on\\s*)?(?:\\d|${MONTH_WORD}|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twent|thirt)`, 'i');
 /** A numeric date that starts with a year, which a month 13 ("2025-13-02") needs. */
 const YEAR_FIRST_DATE = /\d{4}[-./]\d{1,2}[-./]\d/;
 /** A year with an era ("87 AD"): the only written year of fewer than four digits. */
@@ -298,7 +322,7 @@ function sentenceCues(sentence: string, compiled: Compiled): SentenceCues {
  * year and with the cue that check needs.
  */
 function mayHoldFinding(window: string, docYear: number | undefined, cues: () => SentenceCues, maxYearKeystrokes: number): boolean {
-  if (LATE_DAY.test(window) || WEEKDAY_BEFORE_DATE.test(window) || YEAR_FIRST_DATE.test(window)) return true;
+  if (hasLateDay(window) || WEEKDAY_BEFORE_DATE.test(window) || YEAR_FIRST_DATE.test(window)) return true;
   if (docYear === undefined) return false;
   if (ERA_YEAR.test(window)) return true;
   let digits = 0;
