@@ -260,30 +260,32 @@ const LATE_DAY_UNNAMED = new RegExp(
   ].join('|'),
   'i',
 );
-const LATE_DAY_NUMBER = new RegExp(`(?<!\\d)${DAY_PAST_28}`, 'g');
-const MONTH_WORDS = new RegExp(MONTH_WORD, 'gi');
-const MONTH_JUST_BEFORE = new RegExp(`${MONTH_WORD}\\.?[\\s,/-]*$`, 'i');
+// Chrono's month-name parsers drop a day past 31.
+const NAMED_LATE_DAY = /(?<!\d)(?:29|3[01])(?!\d)/g;
+const ORDINAL = '(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|\\d{1,2}(?:st|nd|rd|th)?)';
+/** Chrono's little-endian pattern after its first day: "31 June", "31st of June", "29 to 31 June" (only one month can follow). */
+const MONTH_AFTER_DAY = new RegExp(`(?:st|nd|rd|th)?(?:\\s{0,3}(?:to|-|–|until|through|till)\\s{0,3}${ORDINAL})?(?:-|/|\\s{0,3}(?:of)?\\s{0,3})(${MONTH_WORD})`, 'iy');
+/** Chrono's middle-endian pattern before its day: "June 31", "Sept. 30". */
+const MONTH_BEFORE_DAY = new RegExp(`(${MONTH_WORD})\\.?(?:-|/|\\s*,?\\s*)$`, 'i');
 /** The fewest days a month has (February 28), by the first three letters of its name. */
 const FEWEST_DAYS: Record<string, number> = { jan: 31, feb: 28, mar: 31, apr: 30, may: 31, jun: 30, jul: 31, aug: 31, sep: 30, oct: 31, nov: 30, dec: 31 };
 const exceeds = (day: number, monthWord: string) => day > FEWEST_DAYS[monthWord.slice(0, 3).toLowerCase()];
 
 /**
- * Whether a window holds a day its month may not have: a number past the month's fewest days right
- * after a month name (chrono's middle-endian "June 31") or up to 40 characters before one (its
- * little-endian "31 June", "29 to 31 June"), or a late day in a numeric date or as a word.
+ * Whether a window holds a day its month may not have: a day past the month's fewest days read with
+ * a month name the way chrono's middle-endian ("June 31") or little-endian ("31 June", "29 to 31
+ * June") patterns read it, or a late day in a numeric date or as a word.
  */
 function hasLateDay(window: string): boolean {
   if (LATE_DAY_UNNAMED.test(window)) return true;
-  LATE_DAY_NUMBER.lastIndex = 0;
-  for (let number = LATE_DAY_NUMBER.exec(window); number; number = LATE_DAY_NUMBER.exec(window)) {
+  NAMED_LATE_DAY.lastIndex = 0;
+  for (let number = NAMED_LATE_DAY.exec(window); number; number = NAMED_LATE_DAY.exec(window)) {
     const day = Number(number[0]);
-    const before = MONTH_JUST_BEFORE.exec(window.slice(0, number.index));
-    if (before && exceeds(day, before[0])) return true;
-    const after = number.index + number[0].length;
-    MONTH_WORDS.lastIndex = after;
-    for (let month = MONTH_WORDS.exec(window); month && month.index <= after + 40; month = MONTH_WORDS.exec(window)) {
-      if (exceeds(day, month[0])) return true;
-    }
+    const before = MONTH_BEFORE_DAY.exec(window.slice(0, number.index));
+    if (before && exceeds(day, before[1])) return true;
+    MONTH_AFTER_DAY.lastIndex = number.index + number[0].length;
+    const after = MONTH_AFTER_DAY.exec(window);
+    if (after && exceeds(day, after[1])) return true;
   }
   return false;
 }
