@@ -1,9 +1,8 @@
+import { createRequire } from 'node:module';
 import type { Refiner } from 'chrono-node';
-// The English locale alone: the package root loads every locale (~4× the start-up time).
-import * as en from 'chrono-node/en';
-import { Chrono, type ParsingComponents, type ParsingResult } from 'chrono-node/en';
+import type { Chrono, ParsingComponents, ParsingResult } from 'chrono-node/en';
 import { defineRule } from '../src/rule.js';
-import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+import { readPackageJson } from '../src/schema.js';
 
 /** The word lists of the rule (rules/implausible-date.data.json). */
 export interface DateWordLists {
@@ -38,14 +37,9 @@ const wordListsSchema = {
   default: {},
 };
 
-const shippedWords = loadWordLists();
-
-function loadWordLists(): DateWordLists {
-  const data = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
-  const validate = createAjv().compile(readPackageJson('rules/implausible-date.data.schema.json') as object);
-  if (!validate(data)) throw new Error(`rules/implausible-date.data.json: ${formatAjvErrors(validate.errors, 'data')}`);
-  return data;
-}
+// Checked against rules/implausible-date.data.schema.json by test/implausible-date.test.ts, not at
+// every start: an ajv instance and its compile cost ~25 ms of each process's start-up.
+const shippedWords = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -154,13 +148,22 @@ const captureInvalid: Refiner = {
     return results;
   },
 };
-const configuration = en.configuration.createCasualConfiguration(false);
 // Times of day and relative phrases ("3 p.m.", "two days ago", "tomorrow") never carry a calendar date
 // worth checking; dropping their parsers makes chrono about twice as fast. Matched by class name.
 const unusedParsers = /^EN(?:TimeUnit\w*|TimeExpression|Casual\w*|RelativeDateFormat|EndOfCurrentMonth)Parser$/;
-configuration.parsers = configuration.parsers.filter((candidateParser) => !unusedParsers.test(candidateParser.constructor.name));
-configuration.refiners.unshift(captureInvalid);
-const parser = new Chrono(configuration);
+let parser: Chrono | undefined;
+
+/** Chrono with the parsers the rule uses, loaded on first use (~35 ms): most documents never need it. */
+function chronoParser(): Chrono {
+  if (parser) return parser;
+  // The English locale alone (the package root loads every locale, ~4× the start-up time), required
+  // rather than imported so that loading it waits for the first window chrono must read.
+  const en = createRequire(import.meta.url)('chrono-node/en') as typeof import('chrono-node/en');
+  const configuration = en.configuration.createCasualConfiguration(false);
+  configuration.parsers = configuration.parsers.filter((candidateParser) => !unusedParsers.test(candidateParser.constructor.name));
+  configuration.refiners.unshift(captureInvalid);
+  return (parser = new en.Chrono(configuration));
+}
 
 /** A date found in a document, with its parsed components. */
 export interface FoundDate {
@@ -347,7 +350,7 @@ export function datesIn(text: string, { start: windowStart, end: windowEnd, sent
   const found: FoundDate[] = [];
   const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
   capturedInvalid = [];
-  const valid = parser.parse(sentence, { instant, timezone: 0 });
+  const valid = chronoParser().parse(sentence, { instant, timezone: 0 });
   const invalid = capturedInvalid
     .filter((result) => {
       const { month, day, year, impliedYear } = componentsOf(result.start as ParsingComponents);
