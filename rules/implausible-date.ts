@@ -89,6 +89,7 @@ function alternation(words: string[]): string {
   return [...grouped, ...other].join('|');
 }
 
+/** An alternation of cue words with no word boundaries: a superset of what `alternation` finds. */
 function unbounded(words: string[]): string {
   const escaped = words.map((word) => word.trim()).filter(Boolean).map(escapeWord);
   return escaped.length === 0 ? '(?!)' : escaped.join('|');
@@ -262,7 +263,7 @@ export function dateWindows(text: string, candidate: RegExp): DateWindow[] {
   return windows;
 }
 
-// Chrono costs about 30 µs a window, so it reads a window only when the window may hold a date that
+// Chrono costs 30 to 80 µs a window, so it reads a window only when the window may hold a date that
 // `check` can report. Each test is a superset of what chrono's English parsers (chrono-node/dist/esm/
 // locales/en/parsers, case-insensitive) need to produce such a date: a gate that rejected one of
 // them would lose a finding, so a test may let through more, never less.
@@ -344,6 +345,7 @@ function mayHoldFinding(window: string, docYear: number | undefined, cues: () =>
   if (hasLateDay(window) || WEEKDAY_BEFORE_DATE.test(window) || YEAR_FIRST_DATE.test(window)) return true;
   if (docYear === undefined) return false;
   if (ERA_YEAR.test(window)) return true;
+  // Every four digits in a row may be the year: `written` includes it.
   let digits = 0;
   for (let at = 0; at < window.length; at++) {
     const code = window.charCodeAt(at);
@@ -522,18 +524,20 @@ export default defineRule<Options>({
     const instant = docDate ? new Date(`${docDate}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
     const dates: FoundDate[] = [];
     const skipped: DateWindow[] = [];
-    let cues: SentenceCues | undefined;
-    let cuesOf: DateWindow | undefined;
+    // The cues of the last sentence asked for: a sentence's windows come one after another.
+    let cues: { sentence: DateWindow; found: SentenceCues } | undefined;
+    const cuesOf = (window: DateWindow) => {
+      if (cues?.sentence.sentenceStart !== window.sentenceStart || cues.sentence.sentenceEnd !== window.sentenceEnd) {
+        cues = { sentence: window, found: sentenceCues(text.slice(window.sentenceStart, window.sentenceEnd), compiled) };
+      }
+      return cues.found;
+    };
     for (const window of windows) {
-      const cuesHere = () => {
-        if (cuesOf?.sentenceStart !== window.sentenceStart || cuesOf.sentenceEnd !== window.sentenceEnd) {
-          cues = sentenceCues(text.slice(window.sentenceStart, window.sentenceEnd), compiled);
-          cuesOf = window;
-        }
-        return cues!;
-      };
-      if (mayHoldFinding(text.slice(window.start, window.end), docDate ? docYear : undefined, cuesHere, options.maxYearKeystrokes)) dates.push(...datesIn(text, window, instant, docDate !== undefined));
-      else skipped.push(window);
+      if (mayHoldFinding(text.slice(window.start, window.end), docDate ? docYear : undefined, () => cuesOf(window), options.maxYearKeystrokes)) {
+        dates.push(...datesIn(text, window, instant, docDate !== undefined));
+      } else {
+        skipped.push(window);
+      }
     }
     if (dates.length === 0) return;
     const docDay0 = docDate ? dayNumber(docYear, docMonth, docDay) : 0;
@@ -544,7 +548,7 @@ export default defineRule<Options>({
     // Only a timeline needs them, so the windows chrono skipped are read for them then.
     let recentDates: FoundDate[] | undefined;
     const recentDatesOf = () =>
-      (recentDates ??= [...dates, ...skipped.flatMap((window) => datesIn(text, window, instant, true))].filter((date) => {
+      (recentDates ??= [...dates, ...skipped.flatMap((window) => datesIn(text, window, instant, docDate !== undefined))].filter((date) => {
         if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
         const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
         return day >= recentFrom && day <= recentTo;
