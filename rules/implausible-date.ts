@@ -1,9 +1,8 @@
+import { createRequire } from 'node:module';
 import type { Refiner } from 'chrono-node';
-// The English locale alone: the package root loads every locale (~4× the start-up time).
-import * as en from 'chrono-node/en';
-import { Chrono, type ParsingComponents, type ParsingResult } from 'chrono-node/en';
+import type { Chrono, ParsingComponents, ParsingResult } from 'chrono-node/en';
 import { defineRule } from '../src/rule.js';
-import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
+import { readPackageJson } from '../src/schema.js';
 
 /** The word lists of the rule (rules/implausible-date.data.json). */
 export interface DateWordLists {
@@ -38,14 +37,9 @@ const wordListsSchema = {
   default: {},
 };
 
-const shippedWords = loadWordLists();
-
-function loadWordLists(): DateWordLists {
-  const data = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
-  const validate = createAjv().compile(readPackageJson('rules/implausible-date.data.schema.json') as object);
-  if (!validate(data)) throw new Error(`rules/implausible-date.data.json: ${formatAjvErrors(validate.errors, 'data')}`);
-  return data;
-}
+// Checked against rules/implausible-date.data.schema.json by test/implausible-date.test.ts, not at
+// every start: an ajv instance and its compile cost ~25 ms of each process's start-up.
+const shippedWords = readPackageJson<DateWordLists>('rules/implausible-date.data.json');
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -95,6 +89,26 @@ function alternation(words: string[]): string {
   return [...grouped, ...other].join('|');
 }
 
+/** An alternation of cue words with no word boundaries: a superset of what `alternation` finds. */
+function unbounded(words: string[]): string {
+  const escaped = words.map((word) => word.trim()).filter(Boolean).map(escapeWord);
+  return escaped.length === 0 ? '(?!)' : escaped.join('|');
+}
+
+/**
+ * Month names (longest first) that no letter precedes, grouped by first character with the lookbehind
+ * after it: the same matches as `(?<![\p{L}])(?:January|…)`, but V8 looks for the first characters
+ * instead of trying the lookbehind at every position (the candidate scan runs about 20% faster).
+ */
+function afterLetterBoundary(months: string[]): string {
+  const byFirst = new Map<string, string[]>();
+  for (const month of [...new Set(months)].sort((a, b) => b.length - a.length)) {
+    const [first, ...rest] = month;
+    byFirst.set(first, [...(byFirst.get(first) ?? []), escapeRegExp(rest.join(''))]);
+  }
+  return [...byFirst].map(([first, rests]) => `${escapeRegExp(first)}(?<![\\p{L}]${escapeRegExp(first)})(?:${rests.join('|')})`).join('|');
+}
+
 interface Compiled {
   /** Cheap prefilter: a month name by a number, or a numeric date, where a date may stand. */
   candidate: RegExp;
@@ -104,6 +118,12 @@ interface Compiled {
   recent: RegExp;
   /** A month name (and day) just before a range's closing day: "March 31-April 2". */
   monthBefore: RegExp;
+  /** The cues with no word boundaries: anywhere in a sentence they find every cue `tense` and `recent` find in a part of it. */
+  futureAnywhere: RegExp;
+  pastAnywhere: RegExp;
+  recentAnywhere: RegExp;
+  /** A past cue, then at most three words and "on"/"in" (`TIGHT_GAP`), or a letter or digit right after it. */
+  governingPastAnywhere: RegExp;
 }
 
 const compiledByOptions = new WeakMap<Options, Compiled>();
@@ -120,11 +140,15 @@ function compile(options: Options): Compiled {
   const months = [...new Set(lists.months)].sort((a, b) => b.length - a.length).map(escapeRegExp);
   const compiled: Compiled = {
     // A capitalised month name ("may" and "march" are verbs) next to a number: a month alone is never reported.
-    candidate: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?,?\\s+\\d|\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
+    candidate: new RegExp(`(?:${afterLetterBoundary(lists.months)})\\.?,?\\s+\\d|\\d(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?(?:${months.join('|')})(?![\\p{L}])|(?<![\\d])\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}(?![\\d])|(?<![\\d/])\\d{1,2}/\\d{1,2}/\\d{2,4}(?![\\d/])`, 'gu'),
     tense: new RegExp(`(?<future>${alternation(lists.futureCues)})|(?<past>${alternation(lists.pastCues)})|(?<neutral>${alternation(lists.neutralCues)})`, 'gu'),
     history: new RegExp(alternation(lists.historyCues), 'iu'),
     recent: new RegExp(alternation(lists.recentCues), 'iu'),
     monthBefore: new RegExp(`(?<![\\p{L}])(?:${months.join('|')})\\.?\\s+$`, 'u'),
+    futureAnywhere: new RegExp(unbounded(lists.futureCues), 'u'),
+    pastAnywhere: new RegExp(unbounded(lists.pastCues), 'u'),
+    recentAnywhere: new RegExp(unbounded(lists.recentCues), 'iu'),
+    governingPastAnywhere: new RegExp(`(?:${unbounded(lists.pastCues)})(?:\\s+(?:[\\p{L}'’-]+\\s+){0,3}(?:on|in)\\s|(?=[\\p{L}\\p{N}]))`, 'u'),
   };
   compiledByOptions.set(options, compiled);
   return compiled;
@@ -139,13 +163,22 @@ const captureInvalid: Refiner = {
     return results;
   },
 };
-const configuration = en.configuration.createCasualConfiguration(false);
 // Times of day and relative phrases ("3 p.m.", "two days ago", "tomorrow") never carry a calendar date
 // worth checking; dropping their parsers makes chrono about twice as fast. Matched by class name.
 const unusedParsers = /^EN(?:TimeUnit\w*|TimeExpression|Casual\w*|RelativeDateFormat|EndOfCurrentMonth)Parser$/;
-configuration.parsers = configuration.parsers.filter((candidateParser) => !unusedParsers.test(candidateParser.constructor.name));
-configuration.refiners.unshift(captureInvalid);
-const parser = new Chrono(configuration);
+let parser: Chrono | undefined;
+
+/** Chrono with the parsers the rule uses, loaded on first use (~35 ms): most documents never need it. */
+function chronoParser(): Chrono {
+  if (parser) return parser;
+  // The English locale alone (the package root loads every locale, ~4× the start-up time), required
+  // rather than imported so that loading it waits for the first window chrono must read.
+  const en = createRequire(import.meta.url)('chrono-node/en') as typeof import('chrono-node/en');
+  const configuration = en.configuration.createCasualConfiguration(false);
+  configuration.parsers = configuration.parsers.filter((candidateParser) => !unusedParsers.test(candidateParser.constructor.name));
+  configuration.refiners.unshift(captureInvalid);
+  return (parser = new en.Chrono(configuration));
+}
 
 /** A date found in a document, with its parsed components. */
 export interface FoundDate {
@@ -202,36 +235,138 @@ function componentsOf(components: ParsingComponents) {
   };
 }
 
-/** Dates in a document: chrono runs only on short windows around prefilter hits, never on the whole text. */
-export function findDates(text: string, candidate: RegExp, reference?: string): FoundDate[] {
-  const found: FoundDate[] = [];
-  const instant = reference ? new Date(`${reference}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+/** A stretch of text chrono reads: `[start, end)`, inside the sentence `[sentenceStart, sentenceEnd)`. */
+export interface DateWindow {
+  start: number;
+  end: number;
+  sentenceStart: number;
+  sentenceEnd: number;
+}
+
+/** Windows around prefilter hits (merged when they overlap, never across a sentence end): chrono reads these, never the whole text. */
+export function dateWindows(text: string, candidate: RegExp): DateWindow[] {
+  const windows: DateWindow[] = [];
   candidate.lastIndex = 0;
   for (let hit = candidate.exec(text); hit; hit = candidate.exec(text)) {
     const [sentenceStart, sentenceEnd] = sentenceAround(text, hit.index, hit.index + hit[0].length);
-    // Chrono reads only a window around each hit (merged when they overlap), not the whole sentence.
-    const windows: [number, number][] = [];
+    let last: DateWindow | undefined;
     for (; hit && hit.index < sentenceEnd; hit = candidate.exec(text)) {
       const from = Math.max(sentenceStart, text.lastIndexOf(' ', Math.max(sentenceStart, hit.index - PARSE_MARGIN)));
       let to = text.indexOf(' ', Math.min(sentenceEnd, hit.index + hit[0].length + PARSE_MARGIN));
       to = to < 0 || to > sentenceEnd ? sentenceEnd : to;
-      const last = windows.at(-1);
-      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-      else windows.push([from, to]);
+      if (last && from <= last.end) last.end = Math.max(last.end, to);
+      else windows.push((last = { start: from, end: to, sentenceStart, sentenceEnd }));
     }
     candidate.lastIndex = hit ? hit.index : text.length;
-    for (const [windowStart, windowEnd] of windows) found.push(...datesIn(text, [windowStart, windowEnd], instant, reference !== undefined, [sentenceStart, sentenceEnd]));
     if (!hit) break;
   }
-  return found;
+  return windows;
 }
 
-/** Dates chrono finds in `[windowStart, windowEnd)` of the text, invalid ones ("June 31") included. */
-function datesIn(text: string, [windowStart, windowEnd]: [number, number], instant: Date, referenced: boolean, [sentenceStart, sentenceEnd]: [number, number]): FoundDate[] {
+// Chrono costs 30 to 80 µs a window, so it reads a window only when the window may hold a date that
+// `check` can report. Each test is a superset of what chrono's English parsers (chrono-node/dist/esm/
+// locales/en/parsers, case-insensitive) need to produce such a date: a gate that rejected one of
+// them would lose a finding, so a test may let through more, never less.
+const MONTH_WORD = '(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?![a-z])';
+const DAY_PAST_28 = '(?:29|[3-9]\\d)(?!\\d)';
+/** A day past the 28th in a numeric date (slash, year-month-day with a month past 12 swapped with the day: "1987 31-2"), or as an ordinal word. */
+const LATE_DAY_UNNAMED = new RegExp(
+  [
+    `\\d/(?:29|3\\d)(?!\\d)|(?<!\\d)(?:29|3\\d)/\\d|\\d[-.](?:29|3\\d)[-./]\\d|(?<!\\d)(?:29|3\\d)[-.]\\d{1,2}[-./]\\d`,
+    `\\d{4}[-./\\s](?:${MONTH_WORD}\\.?|\\d{1,2})[-./\\s]${DAY_PAST_28}|\\d{4}[-./\\s]${DAY_PAST_28}[-./\\s]\\d`,
+    'ninth|thirt',
+  ].join('|'),
+  'i',
+);
+// Chrono's month-name parsers drop a day past 31.
+const NAMED_LATE_DAY = /(?<!\d)(?:29|3[01])(?!\d)/g;
+const ORDINAL = '(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|\\d{1,2}(?:st|nd|rd|th)?)';
+/** Chrono's little-endian pattern after its first day: "31 June", "31st of June", "29 to 31 June" (only one month can follow). */
+const MONTH_AFTER_DAY = new RegExp(`(?:st|nd|rd|th)?(?:\\s{0,3}(?:to|-|–|until|through|till)\\s{0,3}${ORDINAL})?(?:-|/|\\s{0,3}(?:of)?\\s{0,3})(${MONTH_WORD})`, 'iy');
+/** Chrono's middle-endian pattern before its day: "June 31", "Sept. 30". */
+const MONTH_BEFORE_DAY = new RegExp(`(${MONTH_WORD})\\.?(?:-|/|\\s*,?\\s*)$`, 'i');
+/** The fewest days a month has (February 28), by the first three letters of its name. */
+const FEWEST_DAYS: Record<string, number> = { jan: 31, feb: 28, mar: 31, apr: 30, may: 31, jun: 30, jul: 31, aug: 31, sep: 30, oct: 31, nov: 30, dec: 31 };
+const exceeds = (day: number, monthWord: string) => day > FEWEST_DAYS[monthWord.slice(0, 3).toLowerCase()];
+
+/**
+ * Whether a window holds a day its month may not have: a day past the month's fewest days read with
+ * a month name the way chrono's middle-endian ("June 31") or little-endian ("31 June", "29 to 31
+ * June") patterns read it, or a late day in a numeric date or as a word.
+ */
+function hasLateDay(window: string): boolean {
+  if (LATE_DAY_UNNAMED.test(window)) return true;
+  NAMED_LATE_DAY.lastIndex = 0;
+  for (let number = NAMED_LATE_DAY.exec(window); number; number = NAMED_LATE_DAY.exec(window)) {
+    const day = Number(number[0]);
+    const before = MONTH_BEFORE_DAY.exec(window.slice(0, number.index));
+    if (before && exceeds(day, before[1])) return true;
+    MONTH_AFTER_DAY.lastIndex = number.index + number[0].length;
+    const after = MONTH_AFTER_DAY.exec(window);
+    if (after && exceeds(day, after[1])) return true;
+  }
+  return false;
+}
+/** A weekday right before a date with a day ("Friday, April 3", "Fri 3/4/87", "Monday end of April"): chrono gives a date a weekday only by merging the two. */
+const WEEKDAY_BEFORE_DATE = new RegExp(`(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tue|wed|thurs?|thu|fri|sat|weekend|weekday)(?![a-z0-9_])[\\s,.)）]*(?:(?:of\\s*)?(?:this|last|past|next)\\s*week[\\s,]*)?(?:(?:last\\s+day|end)\\s+of\\s+(?:the\\s+)?)?(?:on\\s*)?(?:\\d|${MONTH_WORD}|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twent|thirt)`, 'i');
+/** A numeric date that starts with a year, which a month 13 ("2025-13-02") needs. */
+const YEAR_FIRST_DATE = /\d{4}[-./]\d{1,2}[-./]\d/;
+/** A year with an era ("87 AD"): the only written year of fewer than four digits. */
+const ERA_YEAR = /\d\s{0,2}(?:be|ad|bc|ce)/i;
+
+/** Which cues a sentence holds anywhere, as far as the tense and year checks of `check` can use them. */
+interface SentenceCues {
+  future: boolean;
+  /** A past cue that may govern a date: a few words and "on"/"in" before it, or nothing between. */
+  governingPast: boolean;
+  /** A past cue and a clause that "On" or "In" opens: a timeline. */
+  pastTimeline: boolean;
+  recent: boolean;
+}
+
+function sentenceCues(sentence: string, compiled: Compiled): SentenceCues {
+  const clauseOpening = /(?:^|[,;:()—–])[\s"“(]*(?:[Oo]n|[Ii]n)\s/u.test(sentence);
+  const past = compiled.pastAnywhere.test(sentence);
+  return {
+    future: compiled.futureAnywhere.test(sentence),
+    governingPast: past && (clauseOpening || compiled.governingPastAnywhere.test(sentence)),
+    pastTimeline: past && clauseOpening,
+    recent: compiled.recentAnywhere.test(sentence),
+  };
+}
+
+/**
+ * Whether a window may hold a date that `check` reports. Without a document date only an impossible
+ * date or a weekday mismatch can be reported; with one, a dated event in the tense or typo checks needs
+ * its year written out (`written` includes it: four digits, or an era), on the side of the document's
+ * year and with the cue that check needs.
+ */
+function mayHoldFinding(window: string, docYear: number | undefined, cues: () => SentenceCues, maxYearKeystrokes: number): boolean {
+  if (hasLateDay(window) || WEEKDAY_BEFORE_DATE.test(window) || YEAR_FIRST_DATE.test(window)) return true;
+  if (docYear === undefined) return false;
+  if (ERA_YEAR.test(window)) return true;
+  // Every four digits in a row may be the year: `written` includes it.
+  let digits = 0;
+  for (let at = 0; at < window.length; at++) {
+    const code = window.charCodeAt(at);
+    digits = code >= 48 && code <= 57 ? digits + 1 : 0;
+    if (digits < 4) continue;
+    const year = Number(window.slice(at - 3, at + 1));
+    const { future, governingPast, pastTimeline, recent } = cues();
+    // futureTenseInPast needs a date before the document date, pastTenseInFuture one after it.
+    if ((future && year <= docYear) || (governingPast && year >= docYear)) return true;
+    // yearTypo needs a recent-time phrase, or (two years off or more) a past timeline.
+    if (year !== docYear && (recent || (pastTimeline && Math.abs(year - docYear) >= 2)) && keystrokes(String(year), String(docYear)) <= maxYearKeystrokes) return true;
+  }
+  return false;
+}
+
+/** Dates chrono finds in a window of the text, invalid ones ("June 31") included. */
+export function datesIn(text: string, { start: windowStart, end: windowEnd, sentenceStart, sentenceEnd }: DateWindow, instant: Date, referenced: boolean): FoundDate[] {
   const found: FoundDate[] = [];
   const sentence = text.slice(windowStart, windowEnd).replace(/[\r\n]/g, ' ');
   capturedInvalid = [];
-  const valid = parser.parse(sentence, { instant, timezone: 0 });
+  const valid = chronoParser().parse(sentence, { instant, timezone: 0 });
   const invalid = capturedInvalid
     .filter((result) => {
       const { month, day, year, impliedYear } = componentsOf(result.start as ParsingComponents);
@@ -383,21 +518,41 @@ export default defineRule<Options>({
     const compiled = compile(context.options);
     const { text, options } = context;
     const docDate = context.doc.date;
-    const dates = findDates(text, compiled.candidate, docDate);
-    if (dates.length === 0) return;
+    const windows = dateWindows(text, compiled.candidate);
+    if (windows.length === 0) return;
     const [docYear, docMonth, docDay] = docDate ? docDate.split('-').map(Number) : [0, 0, 0];
+    const instant = docDate ? new Date(`${docDate}T12:00:00Z`) : new Date(Date.UTC(2000, 0, 1, 12));
+    const dates: FoundDate[] = [];
+    const skipped: DateWindow[] = [];
+    // The cues of the last sentence asked for: a sentence's windows come one after another.
+    let cues: { sentence: DateWindow; found: SentenceCues } | undefined;
+    const cuesOf = (window: DateWindow) => {
+      if (cues?.sentence.sentenceStart !== window.sentenceStart || cues.sentence.sentenceEnd !== window.sentenceEnd) {
+        cues = { sentence: window, found: sentenceCues(text.slice(window.sentenceStart, window.sentenceEnd), compiled) };
+      }
+      return cues.found;
+    };
+    for (const window of windows) {
+      if (mayHoldFinding(text.slice(window.start, window.end), docDate ? docYear : undefined, () => cuesOf(window), options.maxYearKeystrokes)) {
+        dates.push(...datesIn(text, window, instant, docDate !== undefined));
+      } else {
+        skipped.push(window);
+      }
+    }
+    if (dates.length === 0) return;
     const docDay0 = docDate ? dayNumber(docYear, docMonth, docDay) : 0;
     const docLabel = docDate ?? 'none';
     const recentFrom = docDay0 - options.recentDaysBefore;
     const recentTo = docDay0 + options.recentDaysAfter;
     // Dates among recent events: written without a year or in the document's year, near the document date.
-    const recentDates = docDate
-      ? dates.filter((date) => {
-          if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
-          const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
-          return day >= recentFrom && day <= recentTo;
-        })
-      : [];
+    // Only a timeline needs them, so the windows chrono skipped are read for them then.
+    let recentDates: FoundDate[] | undefined;
+    const recentDatesOf = () =>
+      (recentDates ??= [...dates, ...skipped.flatMap((window) => datesIn(text, window, instant, docDate !== undefined))].filter((date) => {
+        if (date.invalid || date.day === undefined || (date.year !== undefined && date.year !== docYear)) return false;
+        const day = dayNumber(date.year ?? date.impliedYear, date.month, date.day);
+        return day >= recentFrom && day <= recentTo;
+      }));
 
     for (const date of dates) {
       const parsed = isoOf(date.year, date.month, date.day);
@@ -466,9 +621,10 @@ export default defineRule<Options>({
         const shortLead = sentence.slice(0, inSentence.start).split(/(?<=\s)/).slice(-6).join('');
         const recentCue = compiled.recent.test(shortLead);
         // "On July 21, 2015, …" beside "On July 24, …" in a 2025 story: a timeline whose neighbour is two weeks away at most.
-        const neighbour = recentDates.some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
-        const timeline = tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end) && neighbour;
-        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline))) {
+        const timeline = () =>
+          tense === 'past' && opensClause(sentence, inSentence.start, inSentence.end)
+          && recentDatesOf().some((other) => Math.abs(other.start - date.start) <= 600 && Math.abs(dayNumber(other.year ?? other.impliedYear, other.month, other.day!) - corrected) <= 14);
+        if (correctedIsRecent && (recentCue || (Math.abs(date.year - docYear) >= 2 && timeline()))) {
           const expected = withYear(date.written, date.year, docYear)!;
           context.report({
             messageId: 'yearTypo',

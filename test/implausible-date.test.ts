@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import rule, { daysInMonth, inQuotedTitle, keystrokes, opensClause, sentenceAround, tenseAround } from '../rules/implausible-date.js';
+import { createAjv, readPackageJson } from '../src/schema.js';
 import { testRule } from './helpers/rule-tester.js';
 
 const dated = (date: string, text: string) => ({ text, date });
 
 describe('implausible-date helpers', () => {
+  it('ships word lists that match their schema (the rule does not check them at start-up)', () => {
+    const validate = createAjv().compile(readPackageJson('rules/implausible-date.data.schema.json') as object);
+    expect(validate(readPackageJson('rules/implausible-date.data.json')), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it('counts keystrokes between years, a swap of neighbours once', () => {
     expect(keystrokes('2015', '2025')).toBe(1);
     expect(keystrokes('2052', '2025')).toBe(1);
