@@ -1,14 +1,17 @@
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import {
+  AFTER_NAME,
   compileTransliteration,
   deletionKeys,
+  grown,
   isEnglishWord,
   keyHash,
   memoize,
   memoizedFold,
+  NameScanner,
   pairKey,
-  scanNames,
+  SENTENCE_START,
   transliterationKey,
   type NameOccurrence,
   type VariantKind,
@@ -116,6 +119,88 @@ interface Settings extends VariantTest {
   preferred: Set<string>;
   /** Folded name to its transliteration key, memoised. */
   nameKey: (name: string) => string;
+  scanner: NameScanner;
+  /** What the rule knows of each form id of `scanner`, made on first use. */
+  facts: FormFacts[];
+  keyBuckets: KeyBuckets;
+}
+
+/** What a spelling is whatever the document it stands in: worked out once per form id. */
+interface FormFacts {
+  fold: string;
+  title: boolean;
+  /** Forms it may pair with in a document: they share a blocking key and are variants (`variantKind`). */
+  partners?: number[];
+  /** `isEnglishWord(fold)`, looked up on first need. */
+  english?: boolean;
+  /** `isGivenName` of the form, mid-sentence and at a sentence start, looked up on first need. */
+  given?: { midSentence: boolean; sentenceStart: boolean };
+}
+
+// Names repeat across a corpus (56,000 spellings in 1 million document forms of the real corpora); past this many
+// form ids the scanner and the facts start afresh, so memory stays flat on any corpus.
+const maxForms = 100_000;
+
+/**
+ * The forms seen under each blocking-key hash, over all documents: a new form is tested once against the forms it
+ * meets there, so a document pairs only forms already known to be variants (28,000 forms meet another on the real
+ * corpora, 12,000 pairs are variants; a document would otherwise hash ~10 keys of each of its forms). Open
+ * addressing and a chain of entries per hash on typed arrays: a `Map` would hold ~450,000 keys at ~30 bytes each.
+ */
+class KeyBuckets {
+  // Per table slot: hash + 1 (0 = free) and its last entry; per entry: the form and the hash's entry before (-1).
+  private hashes = new Int32Array(1 << 16);
+  private heads = new Int32Array(1 << 16);
+  private entryForm = new Int32Array(1 << 16);
+  private entryBefore = new Int32Array(1 << 16);
+  private entries = 0;
+  private used = 0;
+
+  /** Call `visit` on each form noted under the 30-bit `hash` so far, then note form `id` there. */
+  add(hash: number, id: number, visit: (other: number) => void): void {
+    if (2 * (this.used + 1) > this.hashes.length) this.resize(this.hashes.length * 2);
+    const mask = this.hashes.length - 1;
+    let at = (hash ^ (hash >>> 13)) & mask;
+    while (this.hashes[at] !== 0 && this.hashes[at] !== hash + 1) at = (at + 1) & mask;
+    let before = -1;
+    if (this.hashes[at] === 0) {
+      this.hashes[at] = hash + 1;
+      this.used++;
+    } else {
+      before = this.heads[at];
+      for (let entry = before; entry >= 0; entry = this.entryBefore[entry]) visit(this.entryForm[entry]);
+    }
+    if (this.entries === this.entryForm.length) {
+      this.entryForm = grown(this.entryForm, this.entries + 1);
+      this.entryBefore = grown(this.entryBefore, this.entries + 1);
+    }
+    this.entryForm[this.entries] = id;
+    this.entryBefore[this.entries] = before;
+    this.heads[at] = this.entries++;
+  }
+
+  /** Forget every form. */
+  clear(): void {
+    this.hashes = new Int32Array(1 << 16);
+    this.heads = new Int32Array(1 << 16);
+    this.entries = 0;
+    this.used = 0;
+  }
+
+  private resize(size: number): void {
+    const { hashes, heads } = this;
+    this.hashes = new Int32Array(size);
+    this.heads = new Int32Array(size);
+    const mask = size - 1;
+    for (let slot = 0; slot < hashes.length; slot++) {
+      if (hashes[slot] === 0) continue;
+      const hash = hashes[slot] - 1;
+      let at = (hash ^ (hash >>> 13)) & mask;
+      while (this.hashes[at] !== 0) at = (at + 1) & mask;
+      this.hashes[at] = hashes[slot];
+      this.heads[at] = heads[slot];
+    }
+  }
 }
 
 const settingsCache = new WeakMap<Options, Settings>();
@@ -138,9 +223,49 @@ function settingsFor(options: Options): Settings {
     distinctPrefixes: data.distinctPrefixes,
     titles: new Set([...data.titles, ...options.titles]),
     preferred: new Set(options.preferred),
+    scanner: new NameScanner(data.homoglyphs),
+    facts: [],
+    keyBuckets: new KeyBuckets(),
   };
   settingsCache.set(options, settings);
   return settings;
+}
+
+/** The facts of form `id`: made, and the form's partners found, on first use. */
+function factsOf(id: number, settings: Settings): FormFacts {
+  let facts = settings.facts[id];
+  if (facts) return facts;
+  const form = settings.scanner.forms[id];
+  const made: FormFacts = (settings.facts[id] = { fold: settings.fold(form), title: settings.titles.has(form) });
+  // Shorter forms are never compared (`documentForms`).
+  if (made.fold.length < 3) return made;
+  const met = new Set<number>();
+  for (const hash of blockingHashes(made.fold, keyOf(form, settings), settings.minLength)) {
+    settings.keyBuckets.add(hash, id, (other) => {
+      if (other === id || met.has(other)) return;
+      met.add(other);
+      const otherForm = settings.scanner.forms[other];
+      if (!variantKind(form, otherForm, settings) && !variantKind(otherForm, form, settings)) return;
+      // A hash shared by chance is no shared key.
+      const keys = new Set(blockingKeys(form, made.fold, settings));
+      if (!blockingKeys(otherForm, settings.facts[other].fold, settings).some((key) => keys.has(key))) return;
+      (made.partners ??= []).push(other);
+      (settings.facts[other].partners ??= []).push(id);
+    });
+  }
+  return made;
+}
+
+function englishFold(facts: FormFacts): boolean {
+  return (facts.english ??= isEnglishWord(facts.fold));
+}
+
+/** `isGivenName` of the form `id`, memoised in its facts. */
+function givenNameForm(id: number, startsSentence: boolean, settings: Settings): boolean {
+  const facts = factsOf(id, settings);
+  const form = settings.scanner.forms[id];
+  facts.given ??= { midSentence: isGivenName(form, false), sentenceStart: isGivenName(form, true) };
+  return startsSentence ? facts.given.sentenceStart : facts.given.midSentence;
 }
 
 /** One spelling of a name in a document, with what stands around it. */
@@ -250,26 +375,52 @@ function isGivenName(word: string, startsSentence: boolean): boolean {
   return !isEnglishWord(lower) || (!startsSentence && lower.length <= 5);
 }
 
-function isNameForm(occurrences: NameOccurrence[], fold: string): boolean {
-  // A word seen only at sentence starts is a name only if it is no ordinary English word ("Then", "General").
-  return occurrences.some((occurrence) => !occurrence.sentenceStart) || !isEnglishWord(fold);
+/** Per slot of the document the scanner read last: what its occurrences say, from one walk over the tokens. */
+interface DocumentForms {
+  /** The form may be a name worth comparing: no mixed-script word, 3+ letters folded, and not an English word seen only at sentence starts. */
+  candidate: Uint8Array;
+  /** Slot of the first given name before it, or -1. */
+  given: Int32Array;
+  hasTitle: Uint8Array;
+  /** Slot of the first capitalised word after it that is no title, or -1. */
+  next: Int32Array;
 }
 
-function collectForms(forms: Map<string, NameOccurrence[]>, skip: Set<string>, settings: Settings): FormInfo[] {
-  const infos: FormInfo[] = [];
-  for (const [form, occurrences] of forms) {
-    if (skip.has(form)) continue;
-    const fold = settings.fold(form);
-    if (fold.length < 3 || !isNameForm(occurrences, fold)) continue;
-    const info: FormInfo = { form, fold, occurrences, hasTitle: false };
-    for (const { previous, previousStartsSentence } of occurrences) {
-      if (previous === undefined) continue;
-      if (settings.titles.has(previous)) info.hasTitle = true;
-      else if (info.given === undefined && isGivenName(previous, previousStartsSentence === true)) info.given = previous;
+function documentForms(settings: Settings, mixedForms: Set<string>): DocumentForms {
+  const { scanner } = settings;
+  const slots = scanner.slotCount;
+  const forms: DocumentForms = { candidate: new Uint8Array(slots), given: new Int32Array(slots).fill(-1), hasTitle: new Uint8Array(slots), next: new Int32Array(slots).fill(-1) };
+  // Outside sentence starts at least once.
+  const midSentence = new Uint8Array(slots);
+  const { tokenFlags, tokenSlot, slotForm } = scanner;
+  for (let token = 0; token < scanner.tokenCount; token++) {
+    const slot = tokenSlot[token];
+    const flags = tokenFlags[token];
+    if (!(flags & SENTENCE_START)) midSentence[slot] = 1;
+    if (flags & AFTER_NAME) {
+      const previous = tokenSlot[token - 1];
+      if (factsOf(slotForm[previous], settings).title) forms.hasTitle[slot] = 1;
+      else if (forms.given[slot] < 0 && givenNameForm(slotForm[previous], (tokenFlags[token - 1] & SENTENCE_START) !== 0, settings)) forms.given[slot] = previous;
+      if (forms.next[previous] < 0 && !factsOf(slotForm[slot], settings).title) forms.next[previous] = slot;
     }
-    infos.push(info);
   }
-  return infos;
+  for (let slot = 0; slot < slots; slot++) {
+    const facts = factsOf(slotForm[slot], settings);
+    // A word seen only at sentence starts is a name only if it is no ordinary English word ("Then", "General").
+    if (facts.fold.length < 3 || (!midSentence[slot] && englishFold(facts))) continue;
+    if (mixedForms.size > 0 && mixedForms.has(scanner.forms[slotForm[slot]])) continue;
+    forms.candidate[slot] = 1;
+  }
+  return forms;
+}
+
+/** The FormInfo of a slot of the document the scanner read last. */
+function formInfo(slot: number, forms: DocumentForms, settings: Settings): FormInfo {
+  const { scanner } = settings;
+  const id = scanner.slotForm[slot];
+  const info: FormInfo = { form: scanner.forms[id], fold: factsOf(id, settings).fold, occurrences: scanner.occurrences(slot), hasTitle: forms.hasTitle[slot] === 1 };
+  if (forms.given[slot] >= 0) info.given = scanner.formOf(forms.given[slot]);
+  return info;
 }
 
 /**
@@ -311,6 +462,13 @@ function blockingKeys(form: string, fold: string, settings: Settings): string[] 
   return keys;
 }
 
+/** Hashes of `blockingKeys`, in their order (`keyHash`). */
+function blockingHashes(fold: string, key: string, minLength: number): number[] {
+  const hashes = [keyHash(1, fold), keyHash(2, key)];
+  if (fold.length >= minLength) for (let skip = -1; skip < fold.length; skip++) hashes.push(keyHash(3, fold, skip));
+  return hashes;
+}
+
 /**
  * The blocking keys of a document's forms that another form may share, in `blockingKeys` order: a key no other form
  * has makes no pair, and leaving it out changes neither the pairs nor their order. Hashes tell which keys repeat,
@@ -318,11 +476,7 @@ function blockingKeys(form: string, fold: string, settings: Settings): string[] 
  * can repeat at all.
  */
 function sharedBlockingKeys(infos: FormInfo[], settings: Settings): ((info: FormInfo) => string[]) | undefined {
-  const hashesOf = (info: FormInfo): number[] => {
-    const hashes = [keyHash(1, info.fold), keyHash(2, keyOf(info.form, settings))];
-    if (info.fold.length >= settings.minLength) for (let skip = -1; skip < info.fold.length; skip++) hashes.push(keyHash(3, info.fold, skip));
-    return hashes;
-  };
+  const hashesOf = (info: FormInfo): number[] => blockingHashes(info.fold, keyOf(info.form, settings), settings.minLength);
   const owner = new Map<number, number>();
   const repeated = new Set<number>();
   infos.forEach((info, index) => {
@@ -382,12 +536,19 @@ export default defineRule<Options, CorpusData>({
   },
   check(context) {
     const settings = settingsFor(context.options);
-    const scan = context.shared('names:scan', () => scanNames(context.text, settings.homoglyphs));
+    const { scanner } = settings;
+    if (scanner.size >= maxForms) {
+      scanner.clear();
+      settings.facts = [];
+      settings.keyBuckets.clear();
+    }
+    scanner.scan(context.text);
     const here = context.doc.index;
     const mixedForms = new Set<string>();
-    for (const word of scan.mixedScript) {
+    for (const word of scanner.mixedScript) {
       mixedForms.add(word.text);
-      const same = scan.forms.get(word.latin)?.[0];
+      const same = scanner.slotOf(word.latin);
+      const sameStart = same < 0 ? 0 : scanner.tokenStart[scanner.slotFirst[same]];
       context.report({
         messageId: 'mixedScript',
         data: { actual: word.text, expected: word.latin, letters: word.letters.join(', ') },
@@ -397,13 +558,33 @@ export default defineRule<Options, CorpusData>({
         expected: [word.latin],
         kind: 'mixed-script',
         fix: { start: word.start, end: word.end, text: word.latin },
-        ...(same ? { related: [{ doc: here, start: same.start, end: same.end, message: 'the Latin spelling in this document' }] } : {}),
+        ...(same >= 0 ? { related: [{ doc: here, start: sameStart, end: sameStart + word.latin.length, message: 'the Latin spelling in this document' }] } : {}),
       });
     }
-    const infos = collectForms(scan.forms, mixedForms, settings);
+    const forms = documentForms(settings, mixedForms);
+    const infoOf = new Map<number, FormInfo>();
+    const info = (slot: number): FormInfo => {
+      let found = infoOf.get(slot);
+      if (!found) infoOf.set(slot, (found = formInfo(slot, forms, settings)));
+      return found;
+    };
+    let pairs: [FormInfo, FormInfo][] = [];
+    for (let slot = 0; slot < scanner.slotCount; slot++) {
+      if (!forms.candidate[slot]) continue;
+      for (const partner of factsOf(scanner.slotForm[slot], settings).partners ?? []) {
+        const other = scanner.slotOfForm(partner);
+        if (other > slot && forms.candidate[other]) pairs.push([info(slot), info(other)]);
+      }
+    }
+    if (pairs.length > 1) {
+      // Which pair comes first can settle a tie (see `best`): their order is that of the blocking keys of all forms.
+      const infos: FormInfo[] = [];
+      for (let slot = 0; slot < scanner.slotCount; slot++) if (forms.candidate[slot]) infos.push(info(slot));
+      const keysOf = sharedBlockingKeys(infos, settings);
+      pairs = keysOf ? candidatePairs(infos, keysOf) : [];
+    }
     const best = new Map<FormInfo, { canonical: FormInfo; kind: VariantKind }>();
-    const keysOf = sharedBlockingKeys(infos, settings);
-    for (const [a, b] of keysOf ? candidatePairs(infos, keysOf) : []) {
+    for (const [a, b] of pairs) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const judged = judgePair(a, b, kind, settings);
@@ -430,13 +611,22 @@ export default defineRule<Options, CorpusData>({
     }
     if (!context.options.corpus) return;
     // English words never pair across documents (see complete), so they are not sent: a smaller corpus pass.
-    const sent = infos.filter((info) => info.fold.length >= 4 && (!isEnglishWord(info.fold) || settings.preferred.size > 0));
-    return encodeForms(
-      sent.map((info): FormRecord => {
-        const next = info.occurrences.find((occurrence) => occurrence.next && !settings.titles.has(occurrence.next))?.next ?? '';
-        return { form: info.form, count: info.occurrences.length, first: info.occurrences[0].start, given: info.given ?? '', next, minority: best.has(info) };
-      }),
-    );
+    const records: FormRecord[] = [];
+    for (let slot = 0; slot < scanner.slotCount; slot++) {
+      if (!forms.candidate[slot]) continue;
+      const facts = factsOf(scanner.slotForm[slot], settings);
+      if (facts.fold.length < 4 || (englishFold(facts) && settings.preferred.size === 0)) continue;
+      const info = infoOf.get(slot);
+      records.push({
+        form: scanner.formOf(slot),
+        count: scanner.slotSize[slot],
+        first: scanner.tokenStart[scanner.slotFirst[slot]],
+        given: forms.given[slot] < 0 ? '' : scanner.formOf(forms.given[slot]),
+        next: forms.next[slot] < 0 ? '' : scanner.formOf(forms.next[slot]),
+        minority: info !== undefined && best.has(info),
+      });
+    }
+    return encodeForms(records);
   },
   complete(corpus) {
     const settings = settingsFor(corpus.options);
