@@ -120,22 +120,28 @@ interface Settings extends VariantTest {
   /** Folded name to its transliteration key, memoised. */
   nameKey: (name: string) => string;
   scanner: NameScanner;
-  /** What the rule knows of each form id of `scanner`, made on first use. */
-  facts: FormFacts[];
+  /** Per form id of `scanner`, learnt when first scanned (`learnForms`): bits (`TITLE`, …), fold, variant partners. */
+  formBits: Uint16Array;
+  folds: string[];
+  partners: Map<number, number[]>;
   keyBuckets: KeyBuckets;
 }
 
-/** What a spelling is whatever the document it stands in: worked out once per form id. */
-interface FormFacts {
-  fold: string;
-  title: boolean;
-  /** Forms it may pair with in a document: they share a blocking key and are variants (`variantKind`). */
-  partners?: number[];
-  /** `isEnglishWord(fold)`, looked up on first need. */
-  english?: boolean;
-  /** `isGivenName` of the form, mid-sentence and at a sentence start, looked up on first need. */
-  given?: { midSentence: boolean; sentenceStart: boolean };
-}
+// What a spelling is whatever the document it stands in, worked out once per form id (`Settings.formBits`).
+const TITLE = 1;
+/** Folded, fewer than 3 letters: never compared. */
+const SHORT = 2;
+/** Folded, 4 letters or more: may go to the corpus pass. */
+const CORPUS_LENGTH = 4;
+/** It shares a blocking key with a form it is a variant of (`Settings.partners`). */
+const PARTNERED = 8;
+/** Its fold is an English word; looked up on first need (`ENGLISH_KNOWN`). */
+const ENGLISH = 16;
+const ENGLISH_KNOWN = 32;
+/** Before a name it is a given name mid-sentence, at a sentence start (`isGivenName`); looked up on first need. */
+const GIVEN_MID_SENTENCE = 64;
+const GIVEN_AT_START = 128;
+const GIVEN_KNOWN = 256;
 
 // Names repeat across a corpus (56,000 spellings in 1 million document forms of the real corpora); past this many
 // form ids the scanner and the facts start afresh, so memory stays flat on any corpus.
@@ -224,48 +230,79 @@ function settingsFor(options: Options): Settings {
     titles: new Set([...data.titles, ...options.titles]),
     preferred: new Set(options.preferred),
     scanner: new NameScanner(data.homoglyphs),
-    facts: [],
+    formBits: new Uint16Array(1024),
+    folds: [],
+    partners: new Map(),
     keyBuckets: new KeyBuckets(),
   };
   settingsCache.set(options, settings);
   return settings;
 }
 
-/** The facts of form `id`: made, and the form's partners found, on first use. */
-function factsOf(id: number, settings: Settings): FormFacts {
-  let facts = settings.facts[id];
-  if (facts) return facts;
-  const form = settings.scanner.forms[id];
-  const made: FormFacts = (settings.facts[id] = { fold: settings.fold(form), title: settings.titles.has(form) });
-  // Shorter forms are never compared (`documentForms`).
-  if (made.fold.length < 3) return made;
-  const met = new Set<number>();
-  for (const hash of blockingHashes(made.fold, keyOf(form, settings), settings.minLength)) {
-    settings.keyBuckets.add(hash, id, (other) => {
-      if (other === id || met.has(other)) return;
-      met.add(other);
-      const otherForm = settings.scanner.forms[other];
-      if (!variantKind(form, otherForm, settings) && !variantKind(otherForm, form, settings)) return;
-      // A hash shared by chance is no shared key.
-      const keys = new Set(blockingKeys(form, made.fold, settings));
-      if (!blockingKeys(otherForm, settings.facts[other].fold, settings).some((key) => keys.has(key))) return;
-      (made.partners ??= []).push(other);
-      (settings.facts[other].partners ??= []).push(id);
-    });
+/** Learn the forms the last scan met first: bits, fold, and the partners each has among the forms seen. */
+function learnForms(settings: Settings): void {
+  const { scanner, folds, partners } = settings;
+  settings.formBits = grown(settings.formBits, scanner.forms.length);
+  for (let id = folds.length; id < scanner.forms.length; id++) {
+    const form = scanner.forms[id];
+    const fold = settings.fold(form);
+    folds.push(fold);
+    let bits = settings.titles.has(form) ? TITLE : 0;
+    if (fold.length >= 4) bits |= CORPUS_LENGTH;
+    settings.formBits[id] = bits;
+    // Shorter forms are never compared (`documentForms`).
+    if (fold.length < 3) {
+      settings.formBits[id] |= SHORT;
+      continue;
+    }
+    const met = new Set<number>();
+    for (const hash of blockingHashes(fold, keyOf(form, settings), settings.minLength)) {
+      settings.keyBuckets.add(hash, id, (other) => {
+        if (other === id || met.has(other)) return;
+        met.add(other);
+        const otherForm = scanner.forms[other];
+        if (!variantKind(form, otherForm, settings) && !variantKind(otherForm, form, settings)) return;
+        // A hash shared by chance is no shared key.
+        const keys = new Set(blockingKeys(form, fold, settings));
+        if (!blockingKeys(otherForm, folds[other], settings).some((key) => keys.has(key))) return;
+        for (const [one, two] of [[id, other], [other, id]]) {
+          const list = partners.get(one);
+          if (list) list.push(two);
+          else partners.set(one, [two]);
+          settings.formBits[one] |= PARTNERED;
+        }
+      });
+    }
   }
-  return made;
 }
 
-function englishFold(facts: FormFacts): boolean {
-  return (facts.english ??= isEnglishWord(facts.fold));
+/** Forget every form (memory stays flat on any corpus). */
+function forgetForms(settings: Settings): void {
+  settings.scanner.clear();
+  settings.formBits.fill(0);
+  settings.folds.length = 0;
+  settings.partners.clear();
+  settings.keyBuckets.clear();
 }
 
-/** `isGivenName` of the form `id`, memoised in its facts. */
+/** Whether the fold of form `id` is an English word, looked up once. */
+function englishFold(id: number, settings: Settings): boolean {
+  const bits = settings.formBits[id];
+  if (bits & ENGLISH_KNOWN) return (bits & ENGLISH) !== 0;
+  const english = isEnglishWord(settings.folds[id]);
+  settings.formBits[id] |= ENGLISH_KNOWN | (english ? ENGLISH : 0);
+  return english;
+}
+
+/** `isGivenName` of form `id`, looked up once. */
 function givenNameForm(id: number, startsSentence: boolean, settings: Settings): boolean {
-  const facts = factsOf(id, settings);
-  const form = settings.scanner.forms[id];
-  facts.given ??= { midSentence: isGivenName(form, false), sentenceStart: isGivenName(form, true) };
-  return startsSentence ? facts.given.sentenceStart : facts.given.midSentence;
+  let bits = settings.formBits[id];
+  if (!(bits & GIVEN_KNOWN)) {
+    const use = givenNameUse(settings.scanner.forms[id]);
+    bits |= GIVEN_KNOWN | (use.midSentence ? GIVEN_MID_SENTENCE : 0) | (use.atSentenceStart ? GIVEN_AT_START : 0);
+    settings.formBits[id] = bits;
+  }
+  return (bits & (startsSentence ? GIVEN_AT_START : GIVEN_MID_SENTENCE)) !== 0;
 }
 
 /** One spelling of a name in a document, with what stands around it. */
@@ -370,9 +407,15 @@ function judgePair(a: FormInfo, b: FormInfo, kind: VariantKind, settings: Settin
 
 // An English word before a name is a given name only when short ("Mike", "Mark") and not the sentence's first word
 // ("The", "Undersecretary" and "French" are not).
-function isGivenName(word: string, startsSentence: boolean): boolean {
+function givenNameUse(word: string): { midSentence: boolean; atSentenceStart: boolean } {
   const lower = word.toLowerCase();
-  return !isEnglishWord(lower) || (!startsSentence && lower.length <= 5);
+  const english = isEnglishWord(lower);
+  return { midSentence: !english || lower.length <= 5, atSentenceStart: !english };
+}
+
+function isGivenName(word: string, startsSentence: boolean): boolean {
+  const use = givenNameUse(word);
+  return startsSentence ? use.atSentenceStart : use.midSentence;
 }
 
 /** Per slot of the document the scanner read last: what its occurrences say, from one walk over the tokens. */
@@ -387,7 +430,7 @@ interface DocumentForms {
 }
 
 function documentForms(settings: Settings, mixedForms: Set<string>): DocumentForms {
-  const { scanner } = settings;
+  const { scanner, formBits } = settings;
   const slots = scanner.slotCount;
   const forms: DocumentForms = { candidate: new Uint8Array(slots), given: new Int32Array(slots).fill(-1), hasTitle: new Uint8Array(slots), next: new Int32Array(slots).fill(-1) };
   // Outside sentence starts at least once.
@@ -399,16 +442,16 @@ function documentForms(settings: Settings, mixedForms: Set<string>): DocumentFor
     if (!(flags & SENTENCE_START)) midSentence[slot] = 1;
     if (flags & AFTER_NAME) {
       const previous = tokenSlot[token - 1];
-      if (factsOf(slotForm[previous], settings).title) forms.hasTitle[slot] = 1;
+      if (formBits[slotForm[previous]] & TITLE) forms.hasTitle[slot] = 1;
       else if (forms.given[slot] < 0 && givenNameForm(slotForm[previous], (tokenFlags[token - 1] & SENTENCE_START) !== 0, settings)) forms.given[slot] = previous;
-      if (forms.next[previous] < 0 && !factsOf(slotForm[slot], settings).title) forms.next[previous] = slot;
+      if (forms.next[previous] < 0 && !(formBits[slotForm[slot]] & TITLE)) forms.next[previous] = slot;
     }
   }
   for (let slot = 0; slot < slots; slot++) {
-    const facts = factsOf(slotForm[slot], settings);
+    const id = slotForm[slot];
     // A word seen only at sentence starts is a name only if it is no ordinary English word ("Then", "General").
-    if (facts.fold.length < 3 || (!midSentence[slot] && englishFold(facts))) continue;
-    if (mixedForms.size > 0 && mixedForms.has(scanner.forms[slotForm[slot]])) continue;
+    if (formBits[id] & SHORT || (!midSentence[slot] && englishFold(id, settings))) continue;
+    if (mixedForms.size > 0 && mixedForms.has(scanner.forms[id])) continue;
     forms.candidate[slot] = 1;
   }
   return forms;
@@ -418,7 +461,7 @@ function documentForms(settings: Settings, mixedForms: Set<string>): DocumentFor
 function formInfo(slot: number, forms: DocumentForms, settings: Settings): FormInfo {
   const { scanner } = settings;
   const id = scanner.slotForm[slot];
-  const info: FormInfo = { form: scanner.forms[id], fold: factsOf(id, settings).fold, occurrences: scanner.occurrences(slot), hasTitle: forms.hasTitle[slot] === 1 };
+  const info: FormInfo = { form: scanner.forms[id], fold: settings.folds[id], occurrences: scanner.occurrences(slot), hasTitle: forms.hasTitle[slot] === 1 };
   if (forms.given[slot] >= 0) info.given = scanner.formOf(forms.given[slot]);
   return info;
 }
@@ -537,12 +580,9 @@ export default defineRule<Options, CorpusData>({
   check(context) {
     const settings = settingsFor(context.options);
     const { scanner } = settings;
-    if (scanner.size >= maxForms) {
-      scanner.clear();
-      settings.facts = [];
-      settings.keyBuckets.clear();
-    }
+    if (scanner.forms.length >= maxForms) forgetForms(settings);
     scanner.scan(context.text);
+    learnForms(settings);
     const here = context.doc.index;
     const mixedForms = new Set<string>();
     for (const word of scanner.mixedScript) {
@@ -570,8 +610,8 @@ export default defineRule<Options, CorpusData>({
     };
     let pairs: [FormInfo, FormInfo][] = [];
     for (let slot = 0; slot < scanner.slotCount; slot++) {
-      if (!forms.candidate[slot]) continue;
-      for (const partner of factsOf(scanner.slotForm[slot], settings).partners ?? []) {
+      if (!forms.candidate[slot] || !(settings.formBits[scanner.slotForm[slot]] & PARTNERED)) continue;
+      for (const partner of settings.partners.get(scanner.slotForm[slot]) ?? []) {
         const other = scanner.slotOfForm(partner);
         if (other > slot && forms.candidate[other]) pairs.push([info(slot), info(other)]);
       }
@@ -613,9 +653,8 @@ export default defineRule<Options, CorpusData>({
     // English words never pair across documents (see complete), so they are not sent: a smaller corpus pass.
     const records: FormRecord[] = [];
     for (let slot = 0; slot < scanner.slotCount; slot++) {
-      if (!forms.candidate[slot]) continue;
-      const facts = factsOf(scanner.slotForm[slot], settings);
-      if (facts.fold.length < 4 || (englishFold(facts) && settings.preferred.size === 0)) continue;
+      const id = scanner.slotForm[slot];
+      if (!forms.candidate[slot] || !(settings.formBits[id] & CORPUS_LENGTH) || (settings.preferred.size === 0 && englishFold(id, settings))) continue;
       const info = infoOf.get(slot);
       records.push({
         form: scanner.formOf(slot),

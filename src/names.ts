@@ -126,20 +126,88 @@ function hashOf(text: string, start: number, end: number): number {
 }
 
 /**
- * Capitalised words (possessive `'s` left out) and mixed-script words of one text at a time, in flat arrays reused
- * from text to text: no object or string per word. Each distinct spelling gets an id that lasts across texts (names
- * repeat across a corpus, so per-spelling work can be done once), and per text a slot, in order of first use.
- * Spellings are found by a hash of the text's characters in an open-addressing table: a `Map` lookup would first
- * cut the word out of the text, and costs ~250 ns with 50,000 names.
+ * Spellings interned by the characters of a text range: an id per distinct spelling, found without cutting the
+ * word out of the text. Open addressing on typed arrays: a `Map` lookup would first build the string, and costs
+ * ~250 ns with 50,000 names.
  */
-export class NameScanner {
-  /** The spelling of each form id. */
+export class FormTable {
+  /** The spelling of each id. */
   readonly forms: string[] = [];
-  // Per table slot, four numbers: hash, form id + 1 (0 = a free slot), where the form's characters start in
+  // Per table slot, four numbers: hash, id + 1 (0 = a free slot), where the spelling's characters start in
   // `chars`, and its length. Slot and characters side by side: a lookup touches two cache lines, not the strings.
   private table = new Int32Array(4 << 12);
   private chars = new Uint16Array(1 << 16);
   private charsUsed = 0;
+
+  /** How many ids are in use. */
+  get size(): number {
+    return this.forms.length;
+  }
+
+  /** Forget every spelling. */
+  clear(): void {
+    this.forms.length = 0;
+    this.table = new Int32Array(4 << 12);
+    this.charsUsed = 0;
+  }
+
+  /** The id of the spelling at `[start, end)` of `text`, or -1. */
+  find(text: string, start = 0, end = text.length, hash = hashOf(text, start, end)): number {
+    const { table, chars } = this;
+    const mask = (table.length >> 2) - 1;
+    const length = end - start;
+    for (let at = (hash ^ (hash >>> 15)) & mask; table[4 * at + 1] !== 0; at = (at + 1) & mask) {
+      const slot = 4 * at;
+      if (table[slot] !== hash || table[slot + 3] !== length) continue;
+      const offset = table[slot + 2] - start;
+      let same = start;
+      while (same < end && chars[offset + same] === text.charCodeAt(same)) same++;
+      if (same === end) return table[slot + 1] - 1;
+    }
+    return -1;
+  }
+
+  /** The id of the spelling at `[start, end)` of `text`, a new one if it was never seen. */
+  idAt(text: string, start = 0, end = text.length): number {
+    const hash = hashOf(text, start, end);
+    const found = this.find(text, start, end, hash);
+    if (found >= 0) return found;
+    const id = this.forms.length;
+    this.forms.push(detachedCopy(text.slice(start, end)));
+    const offset = this.charsUsed;
+    this.charsUsed += end - start;
+    this.chars = grown(this.chars, this.charsUsed);
+    for (let at = start; at < end; at++) this.chars[offset + at - start] = text.charCodeAt(at);
+    if (8 * this.forms.length > this.table.length) {
+      const old = this.table;
+      this.table = new Int32Array(old.length * 2);
+      for (let slot = 0; slot < old.length; slot += 4) if (old[slot + 1] !== 0) this.place(old[slot], old[slot + 1] - 1, old[slot + 2], old[slot + 3]);
+    }
+    this.place(hash, id, offset, end - start);
+    return id;
+  }
+
+  private place(hash: number, id: number, offset: number, length: number): void {
+    const { table } = this;
+    const mask = (table.length >> 2) - 1;
+    let at = (hash ^ (hash >>> 15)) & mask;
+    while (table[4 * at + 1] !== 0) at = (at + 1) & mask;
+    table[4 * at] = hash;
+    table[4 * at + 1] = id + 1;
+    table[4 * at + 2] = offset;
+    table[4 * at + 3] = length;
+  }
+}
+
+/**
+ * Capitalised words (possessive `'s` left out) and mixed-script words of one text at a time, in flat arrays reused
+ * from text to text: no object or string per word. Each distinct spelling gets an id (`FormTable`) that lasts across
+ * texts (names repeat across a corpus, so per-spelling work can be done once), and per text a slot, in order of
+ * first use.
+ */
+export class NameScanner {
+  /** Spellings and their ids. */
+  readonly table = new FormTable();
   private lastScanOf = new Int32Array(1024);
   private slotOfId = new Int32Array(1024);
   private scans = 0;
@@ -159,75 +227,26 @@ export class NameScanner {
 
   constructor(private readonly homoglyphs: Record<string, string>) {}
 
-  /** How many form ids are in use. */
-  get size(): number {
-    return this.forms.length;
+  /** The spelling of each form id. */
+  get forms(): string[] {
+    return this.table.forms;
   }
 
   /** Forget every form id (between texts: ids of the last scan become invalid). */
   clear(): void {
-    this.forms.length = 0;
-    this.table = new Int32Array(4 << 12);
-    this.charsUsed = 0;
+    this.table.clear();
     this.lastScanOf.fill(0);
   }
 
   /** The slot of a spelling in the last text scanned, or -1. */
   slotOf(form: string): number {
-    const id = this.find(form, 0, form.length, hashOf(form, 0, form.length));
+    const id = this.table.find(form);
     return id >= 0 ? this.slotOfForm(id) : -1;
   }
 
   /** The slot of form `id` in the last text scanned, or -1. */
   slotOfForm(id: number): number {
     return this.lastScanOf[id] === this.scans ? this.slotOfId[id] : -1;
-  }
-
-  private find(text: string, start: number, end: number, hash: number): number {
-    const { table, chars } = this;
-    const mask = (table.length >> 2) - 1;
-    const length = end - start;
-    for (let at = (hash ^ (hash >>> 15)) & mask; table[4 * at + 1] !== 0; at = (at + 1) & mask) {
-      const slot = 4 * at;
-      if (table[slot] !== hash || table[slot + 3] !== length) continue;
-      const offset = table[slot + 2] - start;
-      let same = start;
-      while (same < end && chars[offset + same] === text.charCodeAt(same)) same++;
-      if (same === end) return table[slot + 1] - 1;
-    }
-    return -1;
-  }
-
-  private place(table: Int32Array, hash: number, id: number, offset: number, length: number): void {
-    const mask = (table.length >> 2) - 1;
-    let at = (hash ^ (hash >>> 15)) & mask;
-    while (table[4 * at + 1] !== 0) at = (at + 1) & mask;
-    table[4 * at] = hash;
-    table[4 * at + 1] = id + 1;
-    table[4 * at + 2] = offset;
-    table[4 * at + 3] = length;
-  }
-
-  /** The id of the spelling at `[start, end)` of `text`, a new one if it was never seen. */
-  private idAt(text: string, start: number, end: number): number {
-    const hash = hashOf(text, start, end);
-    const found = this.find(text, start, end, hash);
-    if (found >= 0) return found;
-    const id = this.forms.length;
-    this.forms.push(detachedCopy(text.slice(start, end)));
-    this.lastScanOf = grown(this.lastScanOf, id + 1);
-    this.slotOfId = grown(this.slotOfId, id + 1);
-    const offset = this.charsUsed;
-    this.charsUsed += end - start;
-    this.chars = grown(this.chars, this.charsUsed);
-    for (let at = start; at < end; at++) this.chars[offset + at - start] = text.charCodeAt(at);
-    if (8 * this.forms.length > this.table.length) {
-      const old = this.table;
-      this.table = new Int32Array(old.length * 2);
-      for (let slot = 0; slot < old.length; slot += 4) if (old[slot + 1] !== 0) this.place(this.table, old[slot], old[slot + 1] - 1, old[slot + 2], old[slot + 3]);
-    }
-    this.place(this.table, hash, id, offset, end - start);
-    return id;
   }
 
   /** Scan a text: fills the token and slot arrays and `mixedScript`. */
@@ -282,7 +301,7 @@ export class NameScanner {
       }
       let flags = startsSentence(text, start) ? SENTENCE_START : 0;
       if (lastMayBeGiven && start - lastEnd === 1 && (text.charCodeAt(lastEnd) === 32 || text.charCodeAt(lastEnd) === 160)) flags |= AFTER_NAME;
-      this.addToken(this.idAt(text, start, end), start, flags);
+      this.addToken(this.table.idAt(text, start, end), start, flags);
       // "Ukraine's Chief": a possessive is not the given name of the word after it.
       lastMayBeGiven = !owner;
       lastEnd = end;
@@ -290,6 +309,10 @@ export class NameScanner {
   }
 
   private addToken(id: number, start: number, flags: number): void {
+    if (id >= this.lastScanOf.length) {
+      this.lastScanOf = grown(this.lastScanOf, id + 1);
+      this.slotOfId = grown(this.slotOfId, id + 1);
+    }
     const token = this.tokenCount++;
     if (token === this.tokenStart.length) {
       this.tokenStart = grown(this.tokenStart, token + 1);
