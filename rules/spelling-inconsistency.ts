@@ -4,6 +4,7 @@ import {
   AFTER_NAME,
   compileTransliteration,
   deletionKeys,
+  FormTable,
   grown,
   isEnglishWord,
   keyHash,
@@ -87,24 +88,97 @@ export function encodeForms(records: FormRecord[]): CorpusData {
   return bytes.length === joined.length ? bytes.toString('latin1') : utf8Mark + bytes.toString('latin1');
 }
 
-/** Call `visit` on each form a document's corpus data holds, in order; only on forms `wanted` accepts, if given. */
-export function forEachForm(data: CorpusData, visit: (record: FormRecord) => void, wanted?: (form: string) => boolean): void {
-  if (data === '') return;
-  const text = data.startsWith(utf8Mark) ? Buffer.from(data.slice(1), 'latin1').toString('utf8') : data;
-  const lines = text.split('\n');
-  const formOf = (line: string) => line.slice(line.charCodeAt(0) === 33 ? 1 : 0, line.indexOf('\t'));
-  const isLineNumber = (field: string) => field.charCodeAt(0) >= 48 && field.charCodeAt(0) <= 57;
-  const word = (field = '') => (isLineNumber(field) ? formOf(lines[Number(field)]) : field);
-  let first = 0;
-  for (const line of lines) {
-    // Every line's offset step is summed; the other fields are split out only on the lines visited.
-    const stepStart = line.indexOf('\t', line.indexOf('\t') + 1) + 1;
-    const stepEnd = line.indexOf('\t', stepStart);
-    first += parseInt(line.slice(stepStart, stepEnd < 0 ? line.length : stepEnd), 36);
-    const form = formOf(line);
-    if (wanted && !wanted(form)) continue;
-    const [, count, , given, next] = line.split('\t');
-    visit({ form, count: count === '' ? 1 : parseInt(count, 36), first, given: word(given), next: word(next), minority: line.charCodeAt(0) === 33 });
+/** Value of the base-36 digits at `[start, end)` of `text`. */
+function base36At(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    value = value * 36 + (code <= 57 ? code - 48 : code - 87);
+  }
+  return value;
+}
+
+/**
+ * A document's corpus data read back (see `CorpusData`) without a string or an object per field: `load` finds the
+ * lines and their forms, `read` puts one line's other fields in this object's numbers (one reader, reused).
+ */
+export class FormLines {
+  text = '';
+  lines = 0;
+  private lineStart = new Int32Array(64);
+  private formEnd = new Int32Array(64);
+  /** Fields of the line last `read`: its count and the step of its first offset from the line before. */
+  count = 1;
+  step = 0;
+  /** Its given name and next word: a line of the document (else -1), or `[start, end)` of `text` (empty if none). */
+  givenLine = -1;
+  givenStart = 0;
+  givenEnd = 0;
+  nextLine = -1;
+  nextStart = 0;
+  nextEnd = 0;
+
+  /** Read a document's data. */
+  load(data: CorpusData): void {
+    const text = (this.text = data.startsWith(utf8Mark) ? Buffer.from(data.slice(1), 'latin1').toString('utf8') : data);
+    this.lines = 0;
+    for (let start = 0; text !== '' && start <= text.length; ) {
+      const end = text.indexOf('\n', start);
+      const lineEnd = end < 0 ? text.length : end;
+      if (this.lines === this.lineStart.length) {
+        this.lineStart = grown(this.lineStart, this.lines + 1);
+        this.formEnd = grown(this.formEnd, this.lines + 1);
+      }
+      const tab = text.indexOf('\t', start);
+      this.lineStart[this.lines] = start;
+      this.formEnd[this.lines++] = tab < 0 || tab > lineEnd ? lineEnd : tab;
+      start = lineEnd + 1;
+    }
+  }
+
+  /** The document itself reported the form of `line` as a variant. */
+  minority(line: number): boolean {
+    return this.text.charCodeAt(this.lineStart[line]) === 33;
+  }
+
+  formStart(line: number): number {
+    return this.lineStart[line] + (this.minority(line) ? 1 : 0);
+  }
+
+  formEndOf(line: number): number {
+    return this.formEnd[line];
+  }
+
+  form(line: number): string {
+    return this.text.slice(this.formStart(line), this.formEnd[line]);
+  }
+
+  /** Read the fields of `line` after its form. */
+  read(line: number): void {
+    const { text } = this;
+    const lineEnd = line + 1 < this.lines ? this.lineStart[line + 1] - 1 : text.length;
+    const fieldEnd = (start: number) => {
+      const tab = text.indexOf('\t', start);
+      return tab < 0 || tab > lineEnd ? lineEnd : tab;
+    };
+    const countStart = Math.min(this.formEnd[line] + 1, lineEnd);
+    const countEnd = fieldEnd(countStart);
+    this.count = countEnd === countStart ? 1 : base36At(text, countStart, countEnd);
+    const stepStart = Math.min(countEnd + 1, lineEnd);
+    const stepEnd = fieldEnd(stepStart);
+    this.step = base36At(text, stepStart, stepEnd);
+    this.givenStart = Math.min(stepEnd + 1, lineEnd);
+    this.givenEnd = fieldEnd(this.givenStart);
+    this.givenLine = this.lineNumber(this.givenStart, this.givenEnd);
+    this.nextStart = Math.min(this.givenEnd + 1, lineEnd);
+    this.nextEnd = lineEnd;
+    this.nextLine = this.lineNumber(this.nextStart, this.nextEnd);
+  }
+
+  // A field that starts with a digit is a line number (names never do).
+  private lineNumber(start: number, end: number): number {
+    const code = this.text.charCodeAt(start);
+    return start < end && code >= 48 && code <= 57 ? Number(this.text.slice(start, end)) : -1;
   }
 }
 
@@ -339,7 +413,7 @@ function keyOf(name: string, settings: Settings): string {
   return settings.nameKey(name);
 }
 
-function intersects(a: Set<string> | Map<string, number>, b: Set<string> | Map<string, number>): boolean {
+function intersects<K>(a: Set<K> | Map<K, number>, b: Set<K> | Map<K, number>): boolean {
   for (const value of a.keys()) if (b.has(value)) return true;
   return false;
 }
@@ -499,9 +573,9 @@ function candidatePairs<T>(items: T[], keysOf: (item: T) => string[], joins?: (a
   return pairs;
 }
 
-function blockingKeys(form: string, fold: string, settings: Settings): string[] {
+function blockingKeys(form: string, fold: string, settings: Settings, minLength = settings.minLength): string[] {
   const keys = [`f:${fold}`, `t:${keyOf(form, settings)}`];
-  if (fold.length >= settings.minLength) for (const key of deletionKeys(fold)) keys.push(`d:${key}`);
+  if (fold.length >= minLength) for (const key of deletionKeys(fold)) keys.push(`d:${key}`);
   return keys;
 }
 
@@ -513,27 +587,26 @@ function blockingHashes(fold: string, key: string, minLength: number): number[] 
 }
 
 /**
- * The blocking keys of a document's forms that another form may share, in `blockingKeys` order: a key no other form
- * has makes no pair, and leaving it out changes neither the pairs nor their order. Hashes tell which keys repeat,
- * so most keys are never built as strings (~10 a form, the bulk of the rule's allocations); `undefined` when no key
- * can repeat at all.
+ * The keys of items (`keysOf`, hashed in the same order by `hashesOf`) that another item may share: a key no other
+ * item has makes no pair in `candidatePairs`, and leaving it out changes neither the pairs nor their order. Hashes
+ * tell which keys repeat, so most keys are never built as strings (~10 an item, the bulk of the allocations);
+ * `undefined` when no key can repeat at all.
  */
-function sharedBlockingKeys(infos: FormInfo[], settings: Settings): ((info: FormInfo) => string[]) | undefined {
-  const hashesOf = (info: FormInfo): number[] => blockingHashes(info.fold, keyOf(info.form, settings), settings.minLength);
+function sharedKeys<T>(items: T[], hashesOf: (item: T) => number[], keysOf: (item: T) => string[]): ((item: T) => string[]) | undefined {
   const owner = new Map<number, number>();
   const repeated = new Set<number>();
-  infos.forEach((info, index) => {
-    for (const hash of hashesOf(info)) {
+  items.forEach((item, index) => {
+    for (const hash of hashesOf(item)) {
       const other = owner.get(hash);
       if (other === undefined) owner.set(hash, index);
       else if (other !== index) repeated.add(hash);
     }
   });
   if (repeated.size === 0) return undefined;
-  return (info) => {
-    const hashes = hashesOf(info);
+  return (item) => {
+    const hashes = hashesOf(item);
     if (!hashes.some((hash) => repeated.has(hash))) return [];
-    return blockingKeys(info.form, info.fold, settings).filter((_, index) => repeated.has(hashes[index]));
+    return keysOf(item).filter((_, index) => repeated.has(hashes[index]));
   };
 }
 
@@ -620,7 +693,11 @@ export default defineRule<Options, CorpusData>({
       // Which pair comes first can settle a tie (see `best`): their order is that of the blocking keys of all forms.
       const infos: FormInfo[] = [];
       for (let slot = 0; slot < scanner.slotCount; slot++) if (forms.candidate[slot]) infos.push(info(slot));
-      const keysOf = sharedBlockingKeys(infos, settings);
+      const keysOf = sharedKeys(
+        infos,
+        (info) => blockingHashes(info.fold, keyOf(info.form, settings), settings.minLength),
+        (info) => blockingKeys(info.form, info.fold, settings),
+      );
       pairs = keysOf ? candidatePairs(infos, keysOf) : [];
     }
     const best = new Map<FormInfo, { canonical: FormInfo; kind: VariantKind }>();
@@ -673,8 +750,9 @@ export default defineRule<Options, CorpusData>({
       doc: number;
       count: number;
       first: number;
-      given: string;
-      next: string;
+      /** Contexts (`contextOf`) of its given name and next word, or -1. */
+      given: number;
+      next: number;
       minority: boolean;
     }
     interface FormStats {
@@ -685,48 +763,86 @@ export default defineRule<Options, CorpusData>({
       total: number;
       /** First document that writes the form at all (`Infinity` for a configured spelling no document writes). */
       firstDoc: number;
-      /** Given names (`p:`) and next words (`n:`) seen with the form, with how many documents. */
-      contexts: Map<string, number>;
+      /** Given names and next words seen with the form (`contextOf`), with how many documents. */
+      contexts: Map<number, number>;
     }
+    // Spellings of forms, given names and next words by id, and the transliteration keys of names by id + 1.
+    const table = new FormTable();
+    const keyIds = new Map<string, number>();
+    let keyIdOf = new Int32Array(1024);
+    // A context is a transliteration key, as a given name (even) or as a next word (odd).
+    const contextOf = (id: number, asNext: boolean): number => {
+      keyIdOf = grown(keyIdOf, id + 1);
+      if (keyIdOf[id] === 0) {
+        const key = keyOf(table.forms[id], settings);
+        let keyId = keyIds.get(key);
+        if (keyId === undefined) keyIds.set(key, (keyId = keyIds.size));
+        keyIdOf[id] = keyId + 1;
+      }
+      return 2 * (keyIdOf[id] - 1) + (asNext ? 1 : 0);
+    };
+    const reader = new FormLines();
+    // The id of a given name or next word of the line `reader` read last (a line of its document, or a name), or -1.
+    const neighbourOf = (line: number, start: number, end: number): number =>
+      line >= 0 ? table.idAt(reader.text, reader.formStart(line), reader.formEndOf(line)) : start < end ? table.idAt(reader.text, start, end) : -1;
+    const givenContext = () => {
+      const id = neighbourOf(reader.givenLine, reader.givenStart, reader.givenEnd);
+      return id < 0 ? -1 : contextOf(id, false);
+    };
+    const nextContext = () => {
+      const id = neighbourOf(reader.nextLine, reader.nextStart, reader.nextEnd);
+      return id < 0 ? -1 : contextOf(id, true);
+    };
     // Shared (never written) by every form seen without a context: a Map each would cost ~100 bytes a form.
-    const noContexts = new Map<string, number>();
+    const noContexts = new Map<number, number>();
     // First pass: votes, totals and contexts per form; the uses of a form are read again only for forms in a pair.
-    const stats = new Map<string, FormStats>();
-    const statsOf = (form: string, doc = Infinity): FormStats => {
-      let found = stats.get(form);
-      if (!found) stats.set(form, (found = { form, fold: settings.fold(form), votes: 0, total: 0, firstDoc: doc, contexts: noContexts }));
+    const statsById: (FormStats | undefined)[] = [];
+    const stats: FormStats[] = [];
+    const statsOf = (id: number, doc = Infinity): FormStats => {
+      let found = statsById[id];
+      if (!found) {
+        const form = table.forms[id];
+        stats.push((statsById[id] = found = { form, fold: settings.fold(form), votes: 0, total: 0, firstDoc: doc, contexts: noContexts }));
+      }
       return found;
     };
     for (const entry of corpus.entries) {
-      forEachForm(entry.data, ({ form, count, given, next, minority }) => {
-        const found = statsOf(form, entry.doc);
-        if (minority) return;
+      reader.load(entry.data);
+      for (let line = 0; line < reader.lines; line++) {
+        const found = statsOf(table.idAt(reader.text, reader.formStart(line), reader.formEndOf(line)), entry.doc);
+        if (reader.minority(line)) continue;
+        reader.read(line);
         found.votes++;
-        found.total += count;
-        for (const context of [given && `p:${keyOf(given, settings)}`, next && `n:${keyOf(next, settings)}`]) {
-          if (!context) continue;
+        found.total += reader.count;
+        for (const context of [givenContext(), nextContext()]) {
+          if (context < 0) continue;
           if (found.contexts === noContexts) found.contexts = new Map();
           found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
         }
-      });
+      }
     }
-    for (const form of settings.preferred) statsOf(form);
-    const voters = [...stats.values()].filter((s) => s.votes > 0 || settings.preferred.has(s.form));
+    for (const form of settings.preferred) statsOf(table.idAt(form));
+    const voters = stats.filter((s) => s.votes > 0 || settings.preferred.has(s.form));
     // Across documents a typo needs a shared given name or neighbour: forms meeting under a deletion key pair up
     // only when they share one of their blocking contexts (a key per context and deletion would cost ~100 bytes each).
-    const blockingContexts = new Map<FormStats, Set<string>>();
-    const keysOf = (s: FormStats): string[] => {
-      const keys = [`f:${s.fold}`, `t:${keyOf(s.form, settings)}`];
-      if (s.fold.length >= settings.minLength && s.contexts.size > 0) {
+    const blockingContexts = new Map<FormStats, Set<number>>();
+    const blockingContextsOf = (s: FormStats): Set<number> => {
+      let found = blockingContexts.get(s);
+      if (!found) {
         // A frequent name has many contexts; its commonest ones are enough to meet a rare misspelling.
-        const common = [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts);
-        blockingContexts.set(s, new Set(common.map(([context]) => context)));
-        for (const key of deletionKeys(s.fold)) keys.push(`d:${key}`);
+        const common = s.fold.length >= settings.minLength ? [...s.contexts].sort((x, y) => y[1] - x[1]).slice(0, maxBlockingContexts) : [];
+        blockingContexts.set(s, (found = new Set(common.map(([context]) => context))));
       }
-      return keys;
+      return found;
     };
-    const joins = (a: FormStats, b: FormStats, key: string): boolean =>
-      !key.startsWith('d:') || intersects(blockingContexts.get(a) ?? new Set(), blockingContexts.get(b) ?? new Set());
+    // Deletion keys only for forms with a context to meet by.
+    const minLengthOf = (s: FormStats) => (s.contexts.size > 0 ? settings.minLength : Infinity);
+    const keysOf = sharedKeys(
+      voters,
+      (s) => blockingHashes(s.fold, keyOf(s.form, settings), minLengthOf(s)),
+      (s) => blockingKeys(s.form, s.fold, settings, minLengthOf(s)),
+    );
+    const joins = (a: FormStats, b: FormStats, key: string): boolean => !key.startsWith('d:') || intersects(blockingContextsOf(a), blockingContextsOf(b));
     const rank = (x: FormStats, y: FormStats, kind: VariantKind): number =>
       Number(settings.preferred.has(y.form)) - Number(settings.preferred.has(x.form)) ||
       Number(settings.places.has(y.fold)) - Number(settings.places.has(x.fold)) ||
@@ -735,7 +851,7 @@ export default defineRule<Options, CorpusData>({
       y.total - x.total ||
       x.firstDoc - y.firstDoc;
     const canonicalOf = new Map<FormStats, { canonical: FormStats; kind: VariantKind }>();
-    for (const [a, b] of candidatePairs(voters, keysOf, joins)) {
+    for (const [a, b] of keysOf ? candidatePairs(voters, keysOf, joins) : []) {
       const kind = variantKind(a.form, b.form, settings);
       if (!kind) continue;
       const [canonical, variant] = rank(a, b, kind) <= 0 ? [a, b] : [b, a];
@@ -752,34 +868,33 @@ export default defineRule<Options, CorpusData>({
     }
     // Second pass: the uses of the forms in a pair only.
     const pairs = [...canonicalOf].filter(([, { canonical }]) => !canonicalOf.has(canonical));
-    const uses = new Map<string, Use[]>();
-    for (const [variant, { canonical }] of pairs) for (const { form } of [variant, canonical]) uses.set(form, []);
+    const uses = new Map<number, Use[]>();
+    for (const [variant, { canonical }] of pairs) for (const { form } of [variant, canonical]) uses.set(table.idAt(form), []);
     for (const entry of corpus.entries) {
-      forEachForm(
-        entry.data,
-        (record) => uses.get(record.form)?.push({ doc: entry.doc, count: record.count, first: record.first, given: record.given, next: record.next, minority: record.minority }),
-        (form) => uses.has(form),
-      );
+      reader.load(entry.data);
+      let first = 0;
+      for (let line = 0; line < reader.lines; line++) {
+        // Every line's offset step is summed; the other fields matter only on the lines of a form in a pair.
+        reader.read(line);
+        first += reader.step;
+        const found = uses.get(table.find(reader.text, reader.formStart(line), reader.formEndOf(line)));
+        if (found) found.push({ doc: entry.doc, count: reader.count, first, given: givenContext(), next: nextContext(), minority: reader.minority(line) });
+      }
     }
     // Per document, its dominant spelling of each name: a corpus finding goes on that form's first use only.
     const reported = new Set<string>();
     for (const [variant, { canonical, kind }] of pairs) {
-      const canonicalUses = uses.get(canonical.form) ?? [];
+      const canonicalUses = uses.get(table.idAt(canonical.form)) ?? [];
       const isPreferred = settings.preferred.has(canonical.form);
       const related: RelatedSpan[] = canonicalUses
         .filter((use) => !use.minority)
         .slice(0, 3)
         .map((use) => ({ doc: use.doc, start: use.first, end: use.first + canonical.form.length, message: `\`${canonical.form}\` in ${corpus.describe(use.doc)}` }));
-      for (const use of uses.get(variant.form) ?? []) {
+      for (const use of uses.get(table.idAt(variant.form)) ?? []) {
         if (use.minority) continue;
         const docKey = `${use.doc}|${canonical.form}`;
         if (reported.has(docKey)) continue;
-        if (!isPreferred) {
-          const local = new Set<string>();
-          if (use.given) local.add(`p:${keyOf(use.given, settings)}`);
-          if (use.next) local.add(`n:${keyOf(use.next, settings)}`);
-          if (!intersects(local, canonical.contexts)) continue;
-        }
+        if (!isPreferred && !canonical.contexts.has(use.given) && !canonical.contexts.has(use.next)) continue;
         const here = canonicalUses.find((other) => other.doc === use.doc && !other.minority);
         // The document writes the canonical form more often itself: its own check reported the variant already.
         if (here && here.count >= use.count) continue;
