@@ -13,6 +13,7 @@ import {
   NameScanner,
   pairKey,
   SENTENCE_START,
+  slotOfHash,
   transliterationKey,
   type NameOccurrence,
   type VariantKind,
@@ -155,24 +156,24 @@ export class FormLines {
 
   /** Read the fields of `line` after its form. */
   read(line: number): void {
-    const { text } = this;
-    const lineEnd = line + 1 < this.lines ? this.lineStart[line + 1] - 1 : text.length;
-    const fieldEnd = (start: number) => {
-      const tab = text.indexOf('\t', start);
-      return tab < 0 || tab > lineEnd ? lineEnd : tab;
-    };
+    const lineEnd = line + 1 < this.lines ? this.lineStart[line + 1] - 1 : this.text.length;
     const countStart = Math.min(this.formEnd[line] + 1, lineEnd);
-    const countEnd = fieldEnd(countStart);
-    this.count = countEnd === countStart ? 1 : base36At(text, countStart, countEnd);
+    const countEnd = this.fieldEnd(countStart, lineEnd);
+    this.count = countEnd === countStart ? 1 : base36At(this.text, countStart, countEnd);
     const stepStart = Math.min(countEnd + 1, lineEnd);
-    const stepEnd = fieldEnd(stepStart);
-    this.step = base36At(text, stepStart, stepEnd);
+    const stepEnd = this.fieldEnd(stepStart, lineEnd);
+    this.step = base36At(this.text, stepStart, stepEnd);
     this.givenStart = Math.min(stepEnd + 1, lineEnd);
-    this.givenEnd = fieldEnd(this.givenStart);
+    this.givenEnd = this.fieldEnd(this.givenStart, lineEnd);
     this.givenLine = this.lineNumber(this.givenStart, this.givenEnd);
     this.nextStart = Math.min(this.givenEnd + 1, lineEnd);
     this.nextEnd = lineEnd;
     this.nextLine = this.lineNumber(this.nextStart, this.nextEnd);
+  }
+
+  private fieldEnd(start: number, lineEnd: number): number {
+    const tab = start < lineEnd ? this.text.indexOf('\t', start) : -1;
+    return tab < 0 || tab > lineEnd ? lineEnd : tab;
   }
 
   // A field that starts with a digit is a line number (names never do).
@@ -199,6 +200,8 @@ interface Settings extends VariantTest {
   folds: string[];
   partners: Map<number, number[]>;
   keyBuckets: KeyBuckets;
+  /** Per form id: 1 + the id of the last new form that met it under a blocking key (`learnForms`). */
+  metBy: Int32Array;
 }
 
 // What a spelling is whatever the document it stands in, worked out once per form id (`Settings.formBits`).
@@ -236,20 +239,17 @@ class KeyBuckets {
   private entries = 0;
   private used = 0;
 
-  /** Call `visit` on each form noted under the 30-bit `hash` so far, then note form `id` there. */
-  add(hash: number, id: number, visit: (other: number) => void): void {
+  /** Note form `id` under the 30-bit `hash`: the entry of the form noted there before it (`formAt`, `before`), or -1. */
+  add(hash: number, id: number): number {
     if (2 * (this.used + 1) > this.hashes.length) this.resize(this.hashes.length * 2);
     const mask = this.hashes.length - 1;
-    let at = (hash ^ (hash >>> 13)) & mask;
+    let at = slotOfHash(hash, mask);
     while (this.hashes[at] !== 0 && this.hashes[at] !== hash + 1) at = (at + 1) & mask;
     let before = -1;
     if (this.hashes[at] === 0) {
       this.hashes[at] = hash + 1;
       this.used++;
-    } else {
-      before = this.heads[at];
-      for (let entry = before; entry >= 0; entry = this.entryBefore[entry]) visit(this.entryForm[entry]);
-    }
+    } else before = this.heads[at];
     if (this.entries === this.entryForm.length) {
       this.entryForm = grown(this.entryForm, this.entries + 1);
       this.entryBefore = grown(this.entryBefore, this.entries + 1);
@@ -257,6 +257,17 @@ class KeyBuckets {
     this.entryForm[this.entries] = id;
     this.entryBefore[this.entries] = before;
     this.heads[at] = this.entries++;
+    return before;
+  }
+
+  /** The form of an entry. */
+  formAt(entry: number): number {
+    return this.entryForm[entry];
+  }
+
+  /** The entry noted before this one under its hash, or -1. */
+  before(entry: number): number {
+    return this.entryBefore[entry];
   }
 
   /** Forget every form. */
@@ -275,7 +286,7 @@ class KeyBuckets {
     for (let slot = 0; slot < hashes.length; slot++) {
       if (hashes[slot] === 0) continue;
       const hash = hashes[slot] - 1;
-      let at = (hash ^ (hash >>> 13)) & mask;
+      let at = slotOfHash(hash, mask);
       while (this.hashes[at] !== 0) at = (at + 1) & mask;
       this.hashes[at] = hashes[slot];
       this.heads[at] = heads[slot];
@@ -308,6 +319,7 @@ function settingsFor(options: Options): Settings {
     folds: [],
     partners: new Map(),
     keyBuckets: new KeyBuckets(),
+    metBy: new Int32Array(1024),
   };
   settingsCache.set(options, settings);
   return settings;
@@ -317,6 +329,7 @@ function settingsFor(options: Options): Settings {
 function learnForms(settings: Settings): void {
   const { scanner, folds, partners } = settings;
   settings.formBits = grown(settings.formBits, scanner.forms.length);
+  settings.metBy = grown(settings.metBy, scanner.forms.length);
   for (let id = folds.length; id < scanner.forms.length; id++) {
     const form = scanner.forms[id];
     const fold = settings.fold(form);
@@ -329,23 +342,24 @@ function learnForms(settings: Settings): void {
       settings.formBits[id] |= SHORT;
       continue;
     }
-    const met = new Set<number>();
     for (const hash of blockingHashes(fold, keyOf(form, settings), settings.minLength)) {
-      settings.keyBuckets.add(hash, id, (other) => {
-        if (other === id || met.has(other)) return;
-        met.add(other);
+      for (let entry = settings.keyBuckets.add(hash, id); entry >= 0; entry = settings.keyBuckets.before(entry)) {
+        const other = settings.keyBuckets.formAt(entry);
+        // Each other form is tested once.
+        if (other === id || settings.metBy[other] === id + 1) continue;
+        settings.metBy[other] = id + 1;
         const otherForm = scanner.forms[other];
-        if (!variantKind(form, otherForm, settings) && !variantKind(otherForm, form, settings)) return;
+        if (!variantKind(form, otherForm, settings) && !variantKind(otherForm, form, settings)) continue;
         // A hash shared by chance is no shared key.
         const keys = new Set(blockingKeys(form, fold, settings));
-        if (!blockingKeys(otherForm, folds[other], settings).some((key) => keys.has(key))) return;
+        if (!blockingKeys(otherForm, folds[other], settings).some((key) => keys.has(key))) continue;
         for (const [one, two] of [[id, other], [other, id]]) {
           const list = partners.get(one);
           if (list) list.push(two);
           else partners.set(one, [two]);
           settings.formBits[one] |= PARTNERED;
         }
-      });
+      }
     }
   }
 }
@@ -354,6 +368,7 @@ function learnForms(settings: Settings): void {
 function forgetForms(settings: Settings): void {
   settings.scanner.clear();
   settings.formBits.fill(0);
+  settings.metBy.fill(0);
   settings.folds.length = 0;
   settings.partners.clear();
   settings.keyBuckets.clear();
@@ -806,6 +821,11 @@ export default defineRule<Options, CorpusData>({
       }
       return found;
     };
+    const addContext = (found: FormStats, context: number) => {
+      if (context < 0) return;
+      if (found.contexts === noContexts) found.contexts = new Map();
+      found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
+    };
     for (const entry of corpus.entries) {
       reader.load(entry.data);
       for (let line = 0; line < reader.lines; line++) {
@@ -814,11 +834,8 @@ export default defineRule<Options, CorpusData>({
         reader.read(line);
         found.votes++;
         found.total += reader.count;
-        for (const context of [givenContext(), nextContext()]) {
-          if (context < 0) continue;
-          if (found.contexts === noContexts) found.contexts = new Map();
-          found.contexts.set(context, (found.contexts.get(context) ?? 0) + 1);
-        }
+        addContext(found, givenContext());
+        addContext(found, nextContext());
       }
     }
     for (const form of settings.preferred) statsOf(table.idAt(form));

@@ -119,6 +119,13 @@ export function grown<T extends Int32Array | Uint16Array | Uint8Array>(array: T,
   return larger;
 }
 
+/** The table slot of a hash (`& mask`), its bits mixed first: similar names hash alike in the low bits (murmur3's finaliser). */
+export function slotOfHash(hash: number, mask: number): number {
+  let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+  return (mixed ^ (mixed >>> 16)) & mask;
+}
+
 function hashOf(text: string, start: number, end: number): number {
   let hash = 0;
   for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
@@ -156,7 +163,7 @@ export class FormTable {
     const { table, chars } = this;
     const mask = (table.length >> 2) - 1;
     const length = end - start;
-    for (let at = (hash ^ (hash >>> 15)) & mask; table[4 * at + 1] !== 0; at = (at + 1) & mask) {
+    for (let at = slotOfHash(hash, mask); table[4 * at + 1] !== 0; at = (at + 1) & mask) {
       const slot = 4 * at;
       if (table[slot] !== hash || table[slot + 3] !== length) continue;
       const offset = table[slot + 2] - start;
@@ -190,7 +197,7 @@ export class FormTable {
   private place(hash: number, id: number, offset: number, length: number): void {
     const { table } = this;
     const mask = (table.length >> 2) - 1;
-    let at = (hash ^ (hash >>> 15)) & mask;
+    let at = slotOfHash(hash, mask);
     while (table[4 * at + 1] !== 0) at = (at + 1) & mask;
     table[4 * at] = hash;
     table[4 * at + 1] = id + 1;
@@ -545,47 +552,41 @@ function commonSuffix(a: string, b: string): number {
 }
 
 /**
- * The English word list's file as one Latin-1 string (`["a","aa",…]`, sorted, lower-case ASCII), searched by binary
- * search in place: reading it costs a few milliseconds where parsing and regrouping 275,000 words cost ~100 ms at
- * every start (issue 10: warm runs), and it holds ~3.4 MB where a `Set` of the words held ~20 MB.
+ * The English word list's file as one Latin-1 string (`["a","aa",…]`, sorted, lower-case ASCII) and where each word
+ * starts and ends in it, searched by binary search in place: ~5 ms to read and index, where parsing and regrouping
+ * 275,000 words cost ~100 ms at every start (issue 10: warm runs), and ~5.5 MB where a `Set` of the words held ~20 MB.
  */
-let dictionary: string | undefined;
+let dictionary: { text: string; starts: Int32Array; ends: Int32Array } | undefined;
 
-function loadDictionary(): string {
+function loadDictionary(): NonNullable<typeof dictionary> {
   const text = readFileSync(createRequire(import.meta.url).resolve('an-array-of-english-words'), 'latin1');
   if (!text.startsWith('["')) throw new Error('an-array-of-english-words: unexpected format');
-  return text;
-}
-
-/** Order of `word` against the dictionary entry at `[start, end)`. */
-function compareEntry(word: string, text: string, start: number, end: number): number {
-  const length = Math.min(word.length, end - start);
-  for (let at = 0; at < length; at++) {
-    const order = word.charCodeAt(at) - text.charCodeAt(start + at);
-    if (order !== 0) return order;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let quote = text.indexOf('"'); quote >= 0; ) {
+    const end = text.indexOf('"', quote + 1);
+    starts.push(quote + 1);
+    ends.push(end);
+    quote = text.indexOf('"', end + 1);
   }
-  return word.length - (end - start);
+  return { text, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
 }
 
 /** Whether a lower-case word is an ordinary English word (an-array-of-english-words, read once). */
 export function isEnglishWord(word: string): boolean {
-  const text = (dictionary ??= loadDictionary());
-  // Entries after the first start two characters after a comma: search among the commas of [low, high).
-  if (compareEntry(word, text, 2, text.indexOf('"', 2)) === 0) return true;
+  const { text, starts, ends } = (dictionary ??= loadDictionary());
   let low = 0;
-  let high = text.length;
-  while (low < high) {
+  let high = starts.length - 1;
+  while (low <= high) {
     const middle = (low + high) >>> 1;
-    const comma = text.indexOf(',', middle);
-    if (comma < 0 || comma >= high) {
-      high = middle;
-      continue;
-    }
-    const start = comma + 2;
-    const order = compareEntry(word, text, start, text.indexOf('"', start));
+    const start = starts[middle];
+    const length = ends[middle] - start;
+    let order = 0;
+    for (let at = 0; order === 0 && at < word.length && at < length; at++) order = word.charCodeAt(at) - text.charCodeAt(start + at);
+    if (order === 0) order = word.length - length;
     if (order === 0) return true;
-    if (order < 0) high = middle;
-    else low = comma + 1;
+    if (order < 0) high = middle - 1;
+    else low = middle + 1;
   }
   return false;
 }
