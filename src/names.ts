@@ -51,22 +51,39 @@ function isHandleMark(code: number): boolean {
   return code === 64 || code === 35 || code === 95 || code === 47 || code === 92 || (code >= 48 && code <= 57);
 }
 const latinLetter = /\p{Script=Latin}/u;
-const codesOf = (chars: string): Set<number> => new Set([...chars].map((char) => char.charCodeAt(0)));
-// Characters that may stand between a sentence end and the next word: quotes, brackets, dashes, bullets.
-const openers = codesOf(' \t\u00a0"“”‘’\'«»([{—–-*•·');
-const sentenceEnd = codesOf('.!?:;…');
+// Characters that may stand between a sentence end and the next word (quotes, brackets, dashes, bullets), and
+// characters that end a sentence, as bits of a table by char code: a `Set` lookup per character costs more.
+const OPENER = 1;
+const SENTENCE_END = 2;
+const punctuation = new Uint8Array(0x2030);
+for (const char of ' \t\u00a0"“”‘’\'«»([{—–-*•·') punctuation[char.charCodeAt(0)] |= OPENER;
+for (const char of '.!?:;…') punctuation[char.charCodeAt(0)] |= SENTENCE_END;
 // "Mr. Smith", "J. Smith": a full stop after these does not end a sentence.
 const abbreviation = /(?:^|[^\p{L}])(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|Mt|No|vs|\p{Lu})$/u;
+const abbreviations = new Set(['Mr', 'Mrs', 'Ms', 'Dr', 'St', 'Gen', 'Sen', 'Rep', 'Gov', 'Lt', 'Col', 'Sgt', 'Capt', 'Prof', 'Rev', 'Jr', 'Sr', 'Mt', 'No', 'vs']);
+
+/** Whether the full stop at `at` follows an abbreviation or an initial (`abbreviation`). */
+function afterAbbreviation(text: string, at: number): boolean {
+  // The ASCII letters before the stop, read by hand; the pattern runs only where a character beyond ASCII (a letter
+  // or a mark, maybe) stands in them or right before.
+  let from = at;
+  while (from > 0 && at - from < 5 && isAsciiLetter(text.charCodeAt(from - 1))) from--;
+  const letters = at - from;
+  if (letters === 5) return false;
+  if (text.charCodeAt(from - 1) >= 128) return abbreviation.test(text.slice(Math.max(0, at - 6), at));
+  if (letters === 0) return false;
+  const code = text.charCodeAt(from);
+  return (letters === 1 && code >= 65 && code <= 90) || abbreviations.has(text.slice(from, at));
+}
 
 function startsSentence(text: string, start: number): boolean {
   let at = start - 1;
-  while (at >= 0 && openers.has(text.charCodeAt(at))) at--;
+  let code = text.charCodeAt(at);
+  while (at >= 0 && code < 0x2030 && punctuation[code] & OPENER) code = text.charCodeAt(--at);
   if (at < 0) return true;
-  const code = text.charCodeAt(at);
   if (code === 10 || code === 13) return true;
-  if (!sentenceEnd.has(code)) return false;
-  if (code === 46 && abbreviation.test(text.slice(Math.max(0, at - 6), at))) return false;
-  return true;
+  if (code >= 0x2030 || !(punctuation[code] & SENTENCE_END)) return false;
+  return code !== 46 || !afterAbbreviation(text, at);
 }
 
 function scriptOf(letter: string): string {
