@@ -225,9 +225,9 @@ const GIVEN_KNOWN = 256;
 const maxForms = 100_000;
 
 /**
- * The forms seen under each blocking-key hash, over all documents: a new form is tested once against the forms it
- * meets there, so a document pairs only forms already known to be variants (28,000 forms meet another on the real
- * corpora, 12,000 pairs are variants; a document would otherwise hash ~10 keys of each of its forms). Open
+ * Items (form ids) noted under each blocking-key hash. Over all documents, a new form is tested once against the
+ * forms it meets there, so a document pairs only forms already known to be variants (28,000 forms meet another on
+ * the real corpora, 12,000 pairs are variants; a document would otherwise hash ~10 keys of each of its forms). Open
  * addressing and a chain of entries per hash on typed arrays: a `Map` would hold ~450,000 keys at ~30 bytes each.
  */
 class KeyBuckets {
@@ -608,13 +608,13 @@ function blockingHashes(fold: string, key: string, minLength: number): number[] 
  * `undefined` when no key can repeat at all.
  */
 function sharedKeys<T>(items: T[], hashesOf: (item: T) => number[], keysOf: (item: T) => string[]): ((item: T) => string[]) | undefined {
-  const owner = new Map<number, number>();
+  const buckets = new KeyBuckets();
   const repeated = new Set<number>();
   items.forEach((item, index) => {
     for (const hash of hashesOf(item)) {
-      const other = owner.get(hash);
-      if (other === undefined) owner.set(hash, index);
-      else if (other !== index) repeated.add(hash);
+      // The item last noted under the hash is another one, or this one (its earlier additions saw the others).
+      const before = buckets.add(hash, index);
+      if (before >= 0 && buckets.formAt(before) !== index) repeated.add(hash);
     }
   });
   if (repeated.size === 0) return undefined;
