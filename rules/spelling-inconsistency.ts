@@ -142,14 +142,17 @@ export class FormLines {
     return this.text.charCodeAt(this.lineStart[line]) === 33;
   }
 
+  /** Where the form of `line` starts in `text`. */
   formStart(line: number): number {
     return this.lineStart[line] + (this.minority(line) ? 1 : 0);
   }
 
+  /** Where the form of `line` ends in `text`. */
   formEndOf(line: number): number {
     return this.formEnd[line];
   }
 
+  /** The form of `line`. */
   form(line: number): string {
     return this.text.slice(this.formStart(line), this.formEnd[line]);
   }
@@ -765,7 +768,7 @@ export default defineRule<Options, CorpusData>({
       doc: number;
       count: number;
       first: number;
-      /** Contexts (`contextOf`) of its given name and next word, or -1. */
+      /** Contexts (`contextId`) of its given name and next word, or -1. */
       given: number;
       next: number;
       minority: boolean;
@@ -778,7 +781,7 @@ export default defineRule<Options, CorpusData>({
       total: number;
       /** First document that writes the form at all (`Infinity` for a configured spelling no document writes). */
       firstDoc: number;
-      /** Given names and next words seen with the form (`contextOf`), with how many documents. */
+      /** Given names and next words seen with the form (`contextId`), with how many documents. */
       contexts: Map<number, number>;
     }
     // Spellings of forms, given names and next words by id, and the transliteration keys of names by id + 1.
@@ -786,7 +789,7 @@ export default defineRule<Options, CorpusData>({
     const keyIds = new Map<string, number>();
     let keyIdOf = new Int32Array(1024);
     // A context is a transliteration key, as a given name (even) or as a next word (odd).
-    const contextOf = (id: number, asNext: boolean): number => {
+    const contextId = (id: number, asNext: boolean): number => {
       keyIdOf = grown(keyIdOf, id + 1);
       if (keyIdOf[id] === 0) {
         const key = keyOf(table.forms[id], settings);
@@ -802,11 +805,11 @@ export default defineRule<Options, CorpusData>({
       line >= 0 ? table.idAt(reader.text, reader.formStart(line), reader.formEndOf(line)) : start < end ? table.idAt(reader.text, start, end) : -1;
     const givenContext = () => {
       const id = neighbourOf(reader.givenLine, reader.givenStart, reader.givenEnd);
-      return id < 0 ? -1 : contextOf(id, false);
+      return id < 0 ? -1 : contextId(id, false);
     };
     const nextContext = () => {
       const id = neighbourOf(reader.nextLine, reader.nextStart, reader.nextEnd);
-      return id < 0 ? -1 : contextOf(id, true);
+      return id < 0 ? -1 : contextId(id, true);
     };
     // Shared (never written) by every form seen without a context: a Map each would cost ~100 bytes a form.
     const noContexts = new Map<number, number>();

@@ -36,7 +36,7 @@ const capitalisedAt = /(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\
 // from cheaper candidates: in a text whose letters are all ASCII (~95% of the real documents; curly quotes and
 // dashes are no letters) from each ASCII capital, the token read by hand (`[A-Z][A-Za-z]*(?:['’][A-Za-z]+)*`, its
 // lookbehind checked too); elsewhere the pattern runs (sticky) only where a character that may be an upper-case
-// letter stands (not at ASCII, Latin-1 or Cyrillic lower-case letters).
+// letter stands (not at ASCII, Latin-1 or Cyrillic lower-case letters, nor General Punctuation: curly quotes, dashes).
 const asciiCapital = /[A-Z]/g;
 const upperCandidate = /[A-Z\u00c0-\u00de\u0100-\u042f\u0460-\u1fff\u2070-\uffff]/g;
 // A superset of the non-ASCII letters and marks: General Punctuation and the Latin-1 symbols are left out.
@@ -54,13 +54,13 @@ const latinLetter = /\p{Script=Latin}/u;
 // Characters that may stand between a sentence end and the next word (quotes, brackets, dashes, bullets), and
 // characters that end a sentence, as bits of a table by char code: a `Set` lookup per character costs more.
 const OPENER = 1;
-const SENTENCE_END = 2;
+const ENDS_SENTENCE = 2;
 const punctuation = new Uint8Array(0x2030);
 for (const char of ' \t\u00a0"“”‘’\'«»([{—–-*•·') punctuation[char.charCodeAt(0)] |= OPENER;
-for (const char of '.!?:;…') punctuation[char.charCodeAt(0)] |= SENTENCE_END;
+for (const char of '.!?:;…') punctuation[char.charCodeAt(0)] |= ENDS_SENTENCE;
 // "Mr. Smith", "J. Smith": a full stop after these does not end a sentence.
-const abbreviation = /(?:^|[^\p{L}])(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|Mt|No|vs|\p{Lu})$/u;
 const abbreviations = new Set(['Mr', 'Mrs', 'Ms', 'Dr', 'St', 'Gen', 'Sen', 'Rep', 'Gov', 'Lt', 'Col', 'Sgt', 'Capt', 'Prof', 'Rev', 'Jr', 'Sr', 'Mt', 'No', 'vs']);
+const abbreviation = new RegExp(`(?:^|[^\\p{L}])(?:${[...abbreviations].join('|')}|\\p{Lu})$`, 'u');
 
 /** Whether the full stop at `at` follows an abbreviation or an initial (`abbreviation`). */
 function afterAbbreviation(text: string, at: number): boolean {
@@ -82,7 +82,7 @@ function startsSentence(text: string, start: number): boolean {
   while (at >= 0 && code < 0x2030 && punctuation[code] & OPENER) code = text.charCodeAt(--at);
   if (at < 0) return true;
   if (code === 10 || code === 13) return true;
-  if (code >= 0x2030 || !(punctuation[code] & SENTENCE_END)) return false;
+  if (code >= 0x2030 || !(punctuation[code] & ENDS_SENTENCE)) return false;
   return code !== 46 || !afterAbbreviation(text, at);
 }
 
