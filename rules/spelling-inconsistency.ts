@@ -345,7 +345,8 @@ function learnForms(settings: Settings): void {
       settings.formBits[id] |= SHORT;
       continue;
     }
-    for (const hash of blockingHashes(fold, keyOf(form, settings), settings.minLength)) {
+    // Not through the memo of `keyOf`: most forms never need their key again, and a memo entry outlives the run.
+    for (const hash of blockingHashes(fold, transliterationKey(fold, settings.transliteration), settings.minLength)) {
       for (let entry = settings.keyBuckets.add(hash, id); entry >= 0; entry = settings.keyBuckets.before(entry)) {
         const other = settings.keyBuckets.formAt(entry);
         // Each other form is tested once.
