@@ -45,12 +45,15 @@ class LineStartsPool {
   }
 }
 
-/** One rule's data: in memory, or v8-serialized in a temporary file. */
+/** One rule's data: in memory, or v8-serialized in batches to a temporary file (`values` then holds the batch being filled). */
 interface RuleData {
   docs: number[];
   values: unknown[];
   spill?: SpillFile;
 }
+
+// Values serialized together: one v8 serializer and one record per batch costs a fraction of one per value.
+const SPILL_BATCH = 256;
 
 /**
  * The corpus data of a run's documents as the first pass hands them on, for the rules that have a
@@ -78,8 +81,8 @@ export class CorpusDataStore implements CorpusDocuments {
       if (data === undefined) continue;
       kept = true;
       rule.docs.push(doc);
-      if (rule.spill) rule.spill.append(serialize(data));
-      else rule.values.push(data);
+      rule.values.push(data);
+      if (rule.spill && rule.values.length >= SPILL_BATCH) this.spillBatch(rule);
     }
     if (!kept) return;
     const { path, id, line } = file;
@@ -91,9 +94,15 @@ export class CorpusDataStore implements CorpusDocuments {
     this.spilling = true;
     for (const rule of this.rules.values()) {
       rule.spill = new SpillFile();
-      for (const value of rule.values) rule.spill.append(serialize(value));
+      for (let start = 0; start < rule.values.length; start += SPILL_BATCH) rule.spill.append(serialize(rule.values.slice(start, start + SPILL_BATCH)));
       rule.values = [];
     }
+  }
+
+  private spillBatch(rule: RuleData): void {
+    if (rule.values.length === 0) return;
+    rule.spill!.append(serialize(rule.values));
+    rule.values = [];
   }
 
   place(doc: number): CorpusPlace | undefined {
@@ -105,9 +114,14 @@ export class CorpusDataStore implements CorpusDocuments {
     const rule = this.rules.get(ruleId);
     if (!rule) return [];
     this.rules.delete(ruleId);
-    // Node's deserializer returns typed arrays as views into the bytes it reads: give each its own copy, not the reused read buffer.
-    const values = rule.spill ? Array.from(rule.spill.read(), (bytes) => deserialize(Uint8Array.from(bytes)) as unknown) : rule.values;
-    rule.spill?.remove();
+    let values = rule.values;
+    if (rule.spill) {
+      this.spillBatch(rule);
+      values = [];
+      // Node's deserializer returns typed arrays as views into the bytes it reads: give each batch its own copy, not the reused read buffer.
+      for (const bytes of rule.spill.read()) for (const value of deserialize(new Uint8Array(bytes)) as unknown[]) values.push(value);
+      rule.spill.remove();
+    }
     return rule.docs.map((doc, index) => corpusEntry(doc, this.places.get(doc)!, values[index]));
   }
 
