@@ -1,5 +1,4 @@
 import { stemmer } from 'stemmer';
-import { eng as englishStopwords } from 'stopword';
 import { defineRule } from '../src/rule.js';
 import { createAjv, formatAjvErrors, readPackageJson } from '../src/schema.js';
 import type { Descriptor, RuleContext, TextLine } from '../src/types.js';
@@ -47,7 +46,20 @@ export function loadTrailerData(): TrailerData {
   return data;
 }
 
-const builtin = loadTrailerData();
+let builtinData: TrailerData | undefined;
+/** The built-in data, read and checked on first use rather than at import (a warm run may lint nothing). */
+const builtin = (): TrailerData => (builtinData ??= loadTrailerData());
+
+/** English stopwords from stopword: its main entry loads all 62 languages (about 35 ms), its English module alone a few ms where Node runs its ES module source (20.19 and later). */
+async function loadEnglishStopwords(): Promise<string[]> {
+  try {
+    return ((await import('stopword/src/stopwords_eng.js' as string)) as { eng: string[] }).eng;
+  } catch {
+    return (await import('stopword')).eng;
+  }
+}
+
+const englishStopwords = await loadEnglishStopwords();
 
 const bullet = /^(?:[-*\u2022\u25aa\u25ba\u203a>#]+|\d{1,2}[.)])\s+/u;
 const ageSuffix = /\s*[\u00b7|\u2022\u2013\u2014-]\s*(?:\d+\s*(?:s|m|h|d|w|mins?|hrs?|minutes?|hours?|days?|weeks?|months?)\s+ago|\d+\s*(?:min|minute)s?\s+read|yesterday|just now)$/iu;
@@ -169,10 +181,10 @@ function matchersFor(options: Options): Matchers {
   let matchers = matcherCache.get(options);
   if (matchers) return matchers;
   const ignored = new Set(options.ignoreMarkers.map(markerKey));
-  const markers = new Set([...builtin.markers, ...options.markers].map(markerKey).filter((key) => !ignored.has(key)));
-  const labels = builtin.tagLabels.map(escapeRegExp).join('|');
-  const roles = builtin.bioRoles.map(escapeRegExp).join('|');
-  const patterns = [...builtin.markerPatterns, ...options.markerPatterns];
+  const markers = new Set([...builtin().markers, ...options.markers].map(markerKey).filter((key) => !ignored.has(key)));
+  const labels = builtin().tagLabels.map(escapeRegExp).join('|');
+  const roles = builtin().bioRoles.map(escapeRegExp).join('|');
+  const patterns = [...builtin().markerPatterns, ...options.markerPatterns];
   const patternWords = patterns.map(leadingWords);
   matchers = {
     markers,
@@ -187,16 +199,16 @@ function matchersFor(options: Options): Matchers {
       }
     }),
     tagLine: new RegExp(`^(?:${labels})\\s*[:\\uff1a]\\s*(\\S.*)$`, 'iu'),
-    tagHeading: new Set(builtin.tagLabels),
-    longestTagHeading: longestOf(builtin.tagLabels),
+    tagHeading: new Set(builtin().tagLabels),
+    longestTagHeading: longestOf(builtin().tagLabels),
     bio: new RegExp(
       // A person's name (not "The …"), then "is a/the/X's", a few describing words (no "of", "for"…), a role.
       `^(?!(?:The|A|An|This|That|These|Its|His|Her|Their)\\s)(?:\\p{Lu}[\\p{L}'\\u2019.-]*\\s+){1,3}\\p{Lu}[\\p{L}'\\u2019-]+(?:\\s*\\([^)]{1,80}\\))?,?\\s+(?:is|was|has been|works as)\\s+(?:a|an|the|\\p{Lu}[\\p{L}.&'\\u2019-]*['\\u2019]s)\\s+(?:(?!(?:of|in|at|for|by|with|to|on|from)\\s)[\\p{L}&,-]+\\s+){0,4}(?:${roles})s?\\b`,
       'u',
     ),
-    skipLines: new Set(builtin.skipLines.map(markerKey)),
-    skipPatterns: builtin.skipPatterns.map((source) => new RegExp(source, 'iu')),
-    ignoreWords: new Set([...englishStopwords, ...builtin.commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
+    skipLines: new Set(builtin().skipLines.map(markerKey)),
+    skipPatterns: builtin().skipPatterns.map((source) => new RegExp(source, 'iu')),
+    ignoreWords: new Set([...englishStopwords, ...builtin().commonWords, ...options.commonWords].map((word) => word.toLowerCase())),
   };
   matcherCache.set(options, matchers);
   return matchers;

@@ -3,7 +3,7 @@ import { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import { parseEnglish } from '../src/context.js';
 import { defineRule } from '../src/rule.js';
-import type { Span } from '../src/text-index.js';
+import { letterOrDigitWidth, type Span } from '../src/text-index.js';
 import type { RuleContext } from '../src/types.js';
 
 interface Options {
@@ -25,15 +25,7 @@ const ASCII_CLASS = new Uint8Array(128).map((_, code) => {
   const char = String.fromCharCode(code);
   return /[A-Za-z0-9]/.test(char) ? WORD : /\s/.test(char) ? SPACE : "'&.-".includes(char) ? JOINER : OTHER;
 });
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 const WHITE_SPACE = /^\s$/;
-
-/** Width (1 or 2 code units) of the letter or digit at `at`, or 0. */
-function wordCharWidth(text: string, at: number, code: number): number {
-  if (code < 128) return ASCII_CLASS[code] === WORD ? 1 : 0;
-  if (code >= 0xd800 && code <= 0xdbff) return LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(at)!)) ? 2 : 0;
-  return LETTER_OR_DIGIT.test(text[at]) ? 1 : 0;
-}
 
 function sameWord(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
   if (aEnd - a !== bEnd - b) return false;
@@ -73,7 +65,7 @@ export function doubledWordCandidates(text: string, skip: ReadonlySet<string> = 
   while (at < length) {
     let code = text.charCodeAt(at);
     // Between words: white space keeps the previous word, anything else forgets it.
-    if (code < 128 ? ASCII_CLASS[code] !== WORD : wordCharWidth(text, at, code) === 0) {
+    if (code < 128 ? ASCII_CLASS[code] !== WORD : letterOrDigitWidth(text, at, code) === 0) {
       if (code < 128 ? ASCII_CLASS[code] !== SPACE : !WHITE_SPACE.test(text[at])) previous = -1;
       at++;
       continue;
@@ -84,12 +76,12 @@ export function doubledWordCandidates(text: string, skip: ReadonlySet<string> = 
       if (code < 128) {
         const kind = ASCII_CLASS[code];
         if (kind === WORD) at++;
-        else if (kind === JOINER && at + 1 < length && wordCharWidth(text, at + 1, text.charCodeAt(at + 1)) > 0) at++;
+        else if (kind === JOINER && at + 1 < length && letterOrDigitWidth(text, at + 1, text.charCodeAt(at + 1)) > 0) at++;
         else break;
       } else {
-        const width = wordCharWidth(text, at, code);
+        const width = letterOrDigitWidth(text, at, code);
         if (width > 0) at += width;
-        else if (code === 0x2019 && at + 1 < length && wordCharWidth(text, at + 1, text.charCodeAt(at + 1)) > 0) at++;
+        else if (code === 0x2019 && at + 1 < length && letterOrDigitWidth(text, at + 1, text.charCodeAt(at + 1)) > 0) at++;
         else break;
       }
     }

@@ -8,9 +8,11 @@ export interface Span {
   end: number;
 }
 
-/** A word token of the raw text: letters and digits, with inner apostrophes, hyphens and dots ("don't", "long-term", "U.S"). */
-export interface WordToken extends Span {
-  text: string;
+/** Spans of the document text as offsets in typed arrays: span `i` is `[starts[i], ends[i])`. No object per span. */
+export interface Spans {
+  readonly length: number;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
 }
 
 /** Derived data from one pass over the raw text, shared by every rule on a document (no tree). */
@@ -19,8 +21,8 @@ export interface TextIndex {
   readonly paragraphs: Span[];
   /** Sentences within paragraphs, split after `.`, `!`, `?` or `…` before a capital, digit or quote; abbreviations and initials do not end one. */
   readonly sentences: Span[];
-  /** Word tokens in text order. */
-  readonly words: WordToken[];
+  /** Word tokens in text order: letters and digits, with inner apostrophes, hyphens and dots ("don't", "long-term", "U.S"). */
+  readonly words: Spans;
   /** Lower-cased word to its count in the document. */
   readonly wordCounts: Map<string, number>;
 }
@@ -49,7 +51,6 @@ const data = readPackageJson<TextIndexData>('rules/text-index.data.json');
 if (!validateData(data)) throw new Error(`rules/text-index.data.json: ${formatAjvErrors(validateData.errors, '')}`);
 const ABBREVIATIONS = new Set(data.abbreviations);
 
-const WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*/gu;
 const PARAGRAPH = /[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*/g;
 // A sentence end: terminal punctuation, closing quotes or brackets, space, then what may open a sentence.
 const SENTENCE_END = /[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\p{N}])/gu;
@@ -85,11 +86,54 @@ export function sentenceSpans(text: string, paragraph: Span): Span[] {
   return spans;
 }
 
-/** Word tokens of text with their offsets. */
-export function wordTokens(text: string): WordToken[] {
-  const words: WordToken[] = [];
-  for (const match of text.matchAll(WORD)) words.push({ text: match[0], start: match.index, end: match.index + match[0].length });
-  return words;
+const ASCII_LETTER_OR_DIGIT = new Uint8Array(128).map((_, code) => (/[A-Za-z0-9]/.test(String.fromCharCode(code)) ? 1 : 0));
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+/** Width in UTF-16 units (1, or 2 for a surrogate pair) of the letter or digit (`\p{L}`, `\p{N}`) at `at`, or 0; `code` is `text.charCodeAt(at)`. */
+export function letterOrDigitWidth(text: string, at: number, code: number): number {
+  if (code < 128) return ASCII_LETTER_OR_DIGIT[code];
+  if (code >= 0xd800 && code <= 0xdbff) return LETTER_OR_DIGIT.test(String.fromCodePoint(text.codePointAt(at)!)) ? 2 : 0;
+  return LETTER_OR_DIGIT.test(text[at]) ? 1 : 0;
+}
+
+// Characters that join two runs of letters and digits into one word: ' ’ . -
+const isWordJoiner = (code: number) => code === 0x27 || code === 0x2019 || code === 0x2e || code === 0x2d;
+
+/** Word tokens of text as offsets (hand-written: the equivalent Unicode regex runs at about 30 MB/s). */
+export function wordSpans(text: string): Spans {
+  let starts: Uint32Array = new Uint32Array(256);
+  let ends: Uint32Array = new Uint32Array(256);
+  let length = 0;
+  let at = 0;
+  while (at < text.length) {
+    const width = letterOrDigitWidth(text, at, text.charCodeAt(at));
+    if (width === 0) {
+      at++;
+      continue;
+    }
+    const start = at;
+    at += width;
+    while (at < text.length) {
+      const code = text.charCodeAt(at);
+      const inner = letterOrDigitWidth(text, at, code);
+      if (inner > 0) at += inner;
+      else if (isWordJoiner(code) && at + 1 < text.length && letterOrDigitWidth(text, at + 1, text.charCodeAt(at + 1)) > 0) at++;
+      else break;
+    }
+    if (length === starts.length) {
+      starts = grow(starts);
+      ends = grow(ends);
+    }
+    starts[length] = start;
+    ends[length++] = at;
+  }
+  return { length, starts: starts.subarray(0, length), ends: ends.subarray(0, length) };
+}
+
+function grow(array: Uint32Array): Uint32Array {
+  const larger = new Uint32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /**
@@ -106,13 +150,14 @@ export function textIndex(context: Pick<RuleContext<unknown>, 'text' | 'shared'>
       return shared('text-index:sentences', () => this.paragraphs.flatMap((paragraph) => sentenceSpans(text, paragraph)));
     },
     get words() {
-      return shared('text-index:words', () => wordTokens(text));
+      return shared('text-index:words', () => wordSpans(text));
     },
     get wordCounts() {
       return shared('text-index:word-counts', () => {
         const counts = new Map<string, number>();
-        for (const word of this.words) {
-          const key = word.text.toLowerCase();
+        const { length, starts, ends } = this.words;
+        for (let word = 0; word < length; word++) {
+          const key = text.slice(starts[word], ends[word]).toLowerCase();
           counts.set(key, (counts.get(key) ?? 0) + 1);
         }
         return counts;
