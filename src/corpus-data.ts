@@ -26,22 +26,97 @@ export function corpusEntry(doc: number, file: Pick<ReportFile, 'path' | 'id' | 
   return { doc, path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), data };
 }
 
-const POOL_BLOCK = 1 << 20;
+function grown<T extends Int32Array | Uint32Array | Uint8Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const larger = new (array.constructor as new (length: number) => T)(Math.max(needed, 2 * array.length));
+  larger.set(array);
+  return larger;
+}
 
-/** Line starts of many documents in shared blocks: a small view each instead of a buffer each. */
-class LineStartsPool {
-  private block = new Uint32Array(POOL_BLOCK);
-  private used = 0;
+/**
+ * Where the documents with corpus data are, in columns: a few numbers a document, and its line
+ * starts as the gaps between them in variable-length bytes (one or two a line, not four), instead
+ * of an object and a typed-array view each. A place is rebuilt when the corpus step asks for it.
+ */
+class PlaceColumns {
+  count = 0;
+  /** Document indexes, ascending (the first pass hands documents on in order). */
+  private docs = new Int32Array(1024);
+  /** JSONL line, 0 for none. */
+  private lines = new Int32Array(1024);
+  private lengths = new Uint32Array(1024);
+  private lineCounts = new Uint32Array(1024);
+  /** Where each document's line gaps begin in `gaps`. */
+  private gapsAt = new Uint32Array(1024);
+  private gaps = new Uint8Array(1 << 16);
+  private gapBytes = 0;
+  private readonly paths: string[] = [];
+  private readonly ids: (string | undefined)[] = [];
 
-  keep(starts: ArrayLike<number>): Uint32Array {
-    if (this.used + starts.length > this.block.length) {
-      this.block = new Uint32Array(Math.max(POOL_BLOCK, starts.length));
-      this.used = 0;
+  add(doc: number, file: Pick<ReportFile, 'path' | 'id' | 'line'>, lineStarts: ArrayLike<number>, length: number): void {
+    const at = this.count++;
+    if (at === this.docs.length) {
+      this.docs = grown(this.docs, at + 1);
+      this.lines = grown(this.lines, at + 1);
+      this.lengths = grown(this.lengths, at + 1);
+      this.lineCounts = grown(this.lineCounts, at + 1);
+      this.gapsAt = grown(this.gapsAt, at + 1);
     }
-    const view = this.block.subarray(this.used, this.used + starts.length);
-    view.set(starts);
-    this.used += starts.length;
-    return view;
+    this.docs[at] = doc;
+    this.lines[at] = file.line ?? 0;
+    this.lengths[at] = length;
+    this.lineCounts[at] = lineStarts.length;
+    this.gapsAt[at] = this.gapBytes;
+    this.paths.push(file.path);
+    this.ids.push(file.id);
+    // Gaps as 7-bit groups, low first, the high bit set on all but the last group (LEB128).
+    this.gaps = grown(this.gaps, this.gapBytes + 5 * lineStarts.length);
+    for (let line = 1; line < lineStarts.length; line++) {
+      let gap = lineStarts[line] - lineStarts[line - 1];
+      while (gap >= 0x80) {
+        this.gaps[this.gapBytes++] = (gap & 0x7f) | 0x80;
+        gap >>>= 7;
+      }
+      this.gaps[this.gapBytes++] = gap;
+    }
+  }
+
+  /** Position of document `doc` in the columns (at `from` or later), or -1. */
+  find(doc: number, from = 0): number {
+    let low = from;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.docs[middle] === doc) return middle;
+      if (this.docs[middle] < doc) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** The place at position `at` of the columns. */
+  place(at: number): CorpusPlace {
+    const lineStarts = new Uint32Array(this.lineCounts[at]);
+    let byte = this.gapsAt[at];
+    for (let line = 1; line < lineStarts.length; line++) {
+      let gap = 0;
+      for (let shift = 0; ; shift += 7) {
+        const group = this.gaps[byte++];
+        gap += (group & 0x7f) * 2 ** shift;
+        if (group < 0x80) break;
+      }
+      lineStarts[line] = lineStarts[line - 1] + gap;
+    }
+    const id = this.ids[at];
+    const line = this.lines[at];
+    return { path: this.paths[at], ...(id !== undefined ? { id } : {}), ...(line > 0 ? { line } : {}), lineStarts, length: this.lengths[at] };
+  }
+
+  /** Name and line of the document at position `at`, for a corpus entry. */
+  name(at: number): Pick<ReportFile, 'path' | 'id' | 'line'> {
+    const id = this.ids[at];
+    const line = this.lines[at];
+    return { path: this.paths[at], ...(id !== undefined ? { id } : {}), ...(line > 0 ? { line } : {}) };
   }
 }
 
@@ -61,9 +136,8 @@ const SPILL_BATCH = 256;
  * and is read back only for that rule's step: a large run holds one rule's data at a time.
  */
 export class CorpusDataStore implements CorpusDocuments {
-  private readonly places = new Map<number, CorpusPlace>();
+  private places = new PlaceColumns();
   private readonly rules = new Map<string, RuleData>();
-  private readonly lineStarts = new LineStartsPool();
   private spilling = false;
 
   constructor(
@@ -85,8 +159,7 @@ export class CorpusDataStore implements CorpusDocuments {
       if (rule.spill && rule.values.length >= SPILL_BATCH) this.spillBatch(rule);
     }
     if (!kept) return;
-    const { path, id, line } = file;
-    this.places.set(doc, { path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), lineStarts: this.lineStarts.keep(lineStarts), length });
+    this.places.add(doc, file, lineStarts, length);
     if (!this.spilling && doc >= this.spillAfter) this.spill();
   }
 
@@ -106,7 +179,8 @@ export class CorpusDataStore implements CorpusDocuments {
   }
 
   place(doc: number): CorpusPlace | undefined {
-    return this.places.get(doc);
+    const at = this.places.find(doc);
+    return at < 0 ? undefined : this.places.place(at);
   }
 
   /** One rule's entries; the store lets go of them (each corpus step runs once). */
@@ -122,13 +196,18 @@ export class CorpusDataStore implements CorpusDocuments {
       for (const bytes of rule.spill.read()) for (const value of deserialize(new Uint8Array(bytes)) as unknown[]) values.push(value);
       rule.spill.remove();
     }
-    return rule.docs.map((doc, index) => corpusEntry(doc, this.places.get(doc)!, values[index]));
+    // A rule's documents are some of the placed ones, in the same order: walk both.
+    let at = 0;
+    return rule.docs.map((doc, index) => {
+      at = this.places.find(doc, at);
+      return corpusEntry(doc, this.places.name(at), values[index]);
+    });
   }
 
   /** Let go of everything (temporary files included). */
   clear(): void {
     for (const rule of this.rules.values()) rule.spill?.remove();
     this.rules.clear();
-    this.places.clear();
+    this.places = new PlaceColumns();
   }
 }

@@ -79,6 +79,22 @@ describe('report entries spilled to a temporary file', () => {
     store.clear();
   });
 
+  it('gives back each document\'s place, line starts of any length included', () => {
+    const store = new CorpusDataStore(['r'], 1);
+    const starts = [[0], [0, 5, 300, 70_000, 70_001, 2 ** 31], [0, 1, 2]];
+    starts.forEach((lineStarts, doc) => store.add(2 * doc, { path: `${doc}.txt`, ...(doc === 1 ? { id: 'x', line: 7 } : {}), messages: [] }, lineStarts, 3_000_000_000, { r: doc }));
+    expect(starts.map((_, doc) => store.place(2 * doc))).toEqual(
+      starts.map((lineStarts, doc) => ({ path: `${doc}.txt`, ...(doc === 1 ? { id: 'x', line: 7 } : {}), lineStarts: Uint32Array.from(lineStarts), length: 3_000_000_000 })),
+    );
+    expect(store.place(1)).toBeUndefined();
+    expect(store.entries('r')).toEqual([
+      { doc: 0, path: '0.txt', data: 0 },
+      { doc: 2, path: '1.txt', id: 'x', line: 7, data: 1 },
+      { doc: 4, path: '2.txt', data: 2 },
+    ]);
+    store.clear();
+  });
+
   it('removes its temporary files when a signal ends the run', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'corpus-lint-signal-'));
     const spill = new URL('../dist/src/spill.js', import.meta.url).href;
