@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { lintPaths } from '../src/engine.js';
-import { decodeText, extractMetadata, normaliseDate, resolveInputs } from '../src/inputs.js';
+import { decodeText, extractMetadata, normaliseDate, readDocuments, resolveInputs } from '../src/inputs.js';
 import { makeTree } from './helpers/cli.js';
 
 const options = (cwd: string) => ({ cwd, extensions: ['txt', 'md', 'jsonl'], ignore: [], jsonl: { text: 'text', id: 'id', date: 'date' } });
@@ -105,6 +105,25 @@ describe('inputs', () => {
     expect(run.report.summary.documents).toBe(2000);
     const flagged = run.report.files.filter((f) => f.messages.length > 0);
     expect(flagged.map((f) => [f.line, f.id])).toEqual([[1235, 'r1234']]);
+  });
+
+  it('splits JSONL lines at \\n, \\r\\n and a lone \\r, as readline does, wherever the read chunks end', async () => {
+    const record = (id: string, length: number) => JSON.stringify({ id, text: 'x'.repeat(length) });
+    // The first \\r\\n straddles the 64 kB read chunks: the \\r ends one chunk, the \\n starts the next.
+    const first = '\uFEFF' + record('a', 1);
+    const text =
+      first + ' '.repeat(65_535 - Buffer.byteLength(first)) + '\r\n' + record('b', 70_000) + '\r' + record('c', 3) + '\n\n  \n{bad\r\n' + record('d', 2) + '\r';
+    const root = makeTree({ 'mixed.jsonl': text });
+    const documents = [];
+    for await (const document of readDocuments([join(root, 'mixed.jsonl')], options(root))) documents.push(document);
+    expect(documents.map((document) => [document.info.line, document.info.id, document.text?.length])).toEqual([
+      [1, 'a', 1],
+      [2, 'b', 70_000],
+      [3, 'c', 3],
+      [6, undefined, undefined],
+      [7, 'd', 2],
+    ]);
+    expect(documents[3].notes[0].message).toMatch(/^mixed\.jsonl:6: malformed JSONL record/);
   });
 
   it('an empty JSONL file says so', async () => {
