@@ -271,31 +271,57 @@ const JSONL_CHUNK = 1 << 16;
 const LINE_BREAK = /\r\n|\n|\r/g;
 
 /**
- * The complete lines of `text` (after `carry`, the unfinished line of the previous chunk) and the new
- * unfinished line: breaks are `\r\n`, `\n` or `\r`, as readline splits them. Hand-written: readline
- * costs an event per line.
+ * Splits text that comes in chunks into lines at `\r\n`, `\n` or `\r`, as readline does.
+ * Hand-written: readline costs an event per line. Only each new chunk is searched, and the
+ * unfinished line grows as a rope, so a record longer than many chunks costs no more per character.
  */
-function splitChunk(carry: string, chunk: string, last: boolean): { lines: string[]; carry: string } {
-  const text = carry + chunk;
-  const lines: string[] = [];
-  let start = 0;
-  if (text.indexOf('\r') < 0) {
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      lines.push(text.slice(start, end));
-      start = end + 1;
+class LineSplitter {
+  /** The unfinished line so far. */
+  private carry = '';
+  /** Whether the last chunk ended with a `\r`, a break that may be the first half of `\r\n`. */
+  private heldReturn = false;
+
+  /** The lines that `chunk` completes. */
+  push(chunk: string): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    if (this.heldReturn) {
+      this.heldReturn = false;
+      lines.push(this.carry);
+      this.carry = '';
+      if (chunk.charCodeAt(0) === 10) start = 1;
     }
-  } else {
-    LINE_BREAK.lastIndex = 0;
-    for (let found = LINE_BREAK.exec(text); found; found = LINE_BREAK.exec(text)) {
-      // A `\r` ending the chunk may be the first half of `\r\n`: wait for the next chunk.
-      if (!last && found[0] === '\r' && found.index === text.length - 1) break;
-      lines.push(text.slice(start, found.index));
-      start = found.index + found[0].length;
+    const anyReturn = chunk.indexOf('\r', start) >= 0;
+    for (;;) {
+      let end: number;
+      let breakLength = 1;
+      if (anyReturn) {
+        LINE_BREAK.lastIndex = start;
+        const found = LINE_BREAK.exec(chunk);
+        end = found ? found.index : -1;
+        if (found) breakLength = found[0].length;
+      } else end = chunk.indexOf('\n', start);
+      if (end < 0) break;
+      if (end === chunk.length - 1 && chunk.charCodeAt(end) === 13) {
+        this.carry += chunk.slice(start, end);
+        this.heldReturn = true;
+        return lines;
+      }
+      lines.push(this.carry + chunk.slice(start, end));
+      this.carry = '';
+      start = end + breakLength;
     }
+    this.carry += chunk.slice(start);
+    return lines;
   }
-  const rest = text.slice(start);
-  if (last && rest !== '') lines.push(rest);
-  return { lines, carry: last ? '' : rest };
+
+  /** The last line, if the text does not end with a break. */
+  end(): string[] {
+    const last = this.heldReturn || this.carry !== '' ? [this.carry] : [];
+    this.carry = '';
+    this.heldReturn = false;
+    return last;
+  }
 }
 
 async function* readJsonl(file: string, path: string, options: InputOptions): AsyncGenerator<LoadedDocument> {
@@ -308,17 +334,15 @@ async function* readJsonl(file: string, path: string, options: InputOptions): As
     return;
   }
   const reader = new JsonlRecords(path, options.jsonl);
-  let carry = '';
+  const splitter = new LineSplitter();
   try {
     for await (const chunk of stream) {
-      const split = splitChunk(carry, chunk as string, false);
-      carry = split.carry;
-      for (const line of split.lines) {
+      for (const line of splitter.push(chunk as string)) {
         const document = reader.record(line);
         if (document) yield document;
       }
     }
-    for (const line of splitChunk(carry, '', true).lines) {
+    for (const line of splitter.end()) {
       const document = reader.record(line);
       if (document) yield document;
     }
