@@ -5,7 +5,6 @@ import {
   compileTransliteration,
   deletionKeys,
   FormTable,
-  grown,
   isEnglishWord,
   keyHash,
   memoize,
@@ -21,6 +20,7 @@ import {
   variantKind,
 } from '../src/names.js';
 import type { RelatedSpan } from '../src/types.js';
+import { grown } from '../src/typed-arrays.js';
 
 interface Options {
   /** Spellings that win over the majority, in a document and across the corpus ("Zelenskyy"). */

@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import { SPILL_AFTER, SpillFile } from './spill.js';
+import { grown } from './typed-arrays.js';
 import type { CorpusEntry, ReportFile } from './types.js';
 
 /** Where a document is, enough to place findings without its text. */
@@ -24,13 +25,6 @@ export interface CorpusDocuments {
 export function corpusEntry(doc: number, file: Pick<ReportFile, 'path' | 'id' | 'line'>, data: unknown): CorpusEntry<unknown> {
   const { path, id, line } = file;
   return { doc, path, ...(id !== undefined ? { id } : {}), ...(line !== undefined ? { line } : {}), data };
-}
-
-function grown<T extends Int32Array | Uint32Array | Uint8Array>(array: T, needed: number): T {
-  if (needed <= array.length) return array;
-  const larger = new (array.constructor as new (length: number) => T)(Math.max(needed, 2 * array.length));
-  larger.set(array);
-  return larger;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import anyAscii from 'any-ascii';
 import { distance } from 'fastest-levenshtein';
+import { grown } from './typed-arrays.js';
 
 /** One occurrence of a capitalised word in a text. */
 export interface NameOccurrence {
@@ -127,14 +128,6 @@ function hasLowerAt(text: string, start: number, end: number): boolean {
 export const SENTENCE_START = 1;
 /** Token flag: the token before is the capitalised word right before this one (one space between, same line). */
 export const AFTER_NAME = 2;
-
-/** `array`, or a copy at least twice as long when it holds fewer than `size` items. */
-export function grown<T extends Int32Array | Uint16Array | Uint8Array>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const larger = new (array.constructor as new (length: number) => T)(Math.max(size, array.length * 2));
-  larger.set(array);
-  return larger;
-}
 
 /** The table slot of a hash (`& mask`), its bits mixed first: similar names hash alike in the low bits (murmur3's finaliser). */
 export function slotOfHash(hash: number, mask: number): number {

@@ -1,5 +1,6 @@
 import type { Paragraph, Root, Sentence, Word } from 'nlcst';
 import { createAjv, formatAjvErrors, readPackageJson } from './schema.js';
+import { grown } from './typed-arrays.js';
 import type { RuleContext } from './types.js';
 
 /** A span of the document text: `[start, end)`. */
@@ -121,19 +122,13 @@ export function wordSpans(text: string): Spans {
       else break;
     }
     if (length === starts.length) {
-      starts = grow(starts);
-      ends = grow(ends);
+      starts = grown(starts, starts.length + 1);
+      ends = grown(ends, ends.length + 1);
     }
     starts[length] = start;
     ends[length++] = at;
   }
   return { length, starts: starts.subarray(0, length), ends: ends.subarray(0, length) };
-}
-
-function grow(array: Uint32Array): Uint32Array {
-  const larger = new Uint32Array(array.length * 2);
-  larger.set(array);
-  return larger;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TextLine } from '../../src/types.js';
+import { grown } from '../../src/typed-arrays.js';
 import { hashSequence } from './minhash.js';
 
 /** A paragraph: `[start, end)` from its first to its last non-space character. */
@@ -184,11 +185,6 @@ let hashesBuffer = new Uint32Array(4096);
 let letteredBuffer = new Uint8Array(4096);
 let marksBuffer = new Int32Array(4096);
 
-function grown<T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T): T {
-  next.set(old);
-  return next;
-}
-
 /** Scan `text` for words (FNV-1a of the lower-cased word) and marks, without allocating a string per word. */
 export function scanWords(text: string): Words {
   // Locals, not the module's buffers, in the loop: V8 keeps them in registers.
@@ -211,7 +207,7 @@ export function scanWords(text: string): Words {
     if (kind === 3) {
       textHash = Math.imul(textHash ^ code, 0x01000193);
       if (flags[code] & (Char.Terminator | Char.Quote)) {
-        if (markCount === marks.length) marks = marksBuffer = grown(marks, new Int32Array(markCount * 2));
+        if (markCount === marks.length) marks = marksBuffer = grown(marks, markCount * 2);
         marks[markCount++] = at;
       }
       at++;
@@ -231,9 +227,9 @@ export function scanWords(text: string): Words {
       at++;
     }
     if (count === starts.length) {
-      starts = startsBuffer = grown(starts, new Int32Array(count * 2));
-      hashes = hashesBuffer = grown(hashes, new Uint32Array(count * 2));
-      lettered = letteredBuffer = grown(lettered, new Uint8Array(count * 2));
+      starts = startsBuffer = grown(starts, count * 2);
+      hashes = hashesBuffer = grown(hashes, count * 2);
+      lettered = letteredBuffer = grown(lettered, count * 2);
     }
     starts[count] = start;
     hashes[count] = hash;
@@ -351,15 +347,14 @@ class SentenceBuilder implements Sentences {
 
   private grow(): void {
     const size = this.start.length * 2;
-    const grown = <T extends Int32Array | Uint32Array | Uint8Array>(old: T, next: T) => (next.set(old), next);
-    this.start = grown(this.start, new Int32Array(size));
-    this.end = grown(this.end, new Int32Array(size));
-    this.paragraph = grown(this.paragraph, new Int32Array(size));
-    this.firstWord = grown(this.firstWord, new Int32Array(size));
-    this.wordCount = grown(this.wordCount, new Int32Array(size));
-    this.key = grown(this.key, new Uint32Array(size));
-    this.letterWords = grown(this.letterWords, new Int32Array(size));
-    this.flags = grown(this.flags, new Uint8Array(size));
+    this.start = grown(this.start, size);
+    this.end = grown(this.end, size);
+    this.paragraph = grown(this.paragraph, size);
+    this.firstWord = grown(this.firstWord, size);
+    this.wordCount = grown(this.wordCount, size);
+    this.key = grown(this.key, size);
+    this.letterWords = grown(this.letterWords, size);
+    this.flags = grown(this.flags, size);
   }
 }
 
