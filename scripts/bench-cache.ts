@@ -12,6 +12,7 @@ import { lintCorpus } from '../src/incremental.js';
 import { resolveInputs } from '../src/inputs.js';
 import { formatJson } from '../src/formatters/json.js';
 import { packageRoot } from '../src/paths.js';
+import { sharedDir } from './shared.js';
 
 /**
  * Benchmark of --cache: a 10,000-document corpus (from /work/shared/corpora when present, else
@@ -21,11 +22,6 @@ import { packageRoot } from '../src/paths.js';
 
 const DOCUMENTS = Number(process.argv[2] ?? 10_000);
 const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
-
-function sharedDir(): string | undefined {
-  const candidates = [process.env.CORPUS_LINT_SHARED, resolve(packageRoot(), '..', 'shared'), '/work/shared'].filter(Boolean) as string[];
-  return candidates.find((dir) => existsSync(join(dir, 'corpora')));
-}
 
 async function* realRecords(shared: string): AsyncGenerator<{ text: string; date?: string }> {
   for (const file of ['huffpost-newspaper3k/huffpost-newspaper3k.jsonl', 'reuters21578/reuters21578.jsonl']) {

@@ -1,13 +1,13 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standalone from 'ajv/dist/standalone/index.js';
-import { newAjv, PRECOMPILED_VALIDATORS, schemasCompiled, validatorFile, type CompiledSchema } from './schema.js';
+import { createAjv, newAjv, PRECOMPILED_VALIDATORS, readPackageJson, schemasCompiled, validatorFile, type CompiledSchema } from './schema.js';
 import { packagePath } from './paths.js';
 
 /**
- * Precompile the validators of every schema the CLI compiles at start-up (config, built-in rule
- * options, rule data files) into dist/validators/, as ajv's standalone code; `createAjv` loads them
+ * Precompile the validators of every schema the CLI compiles (config, built-in rule options at
+ * start-up, rule data files on first use) into dist/validators/, as ajv's standalone code; `createAjv` loads them
  * by schema and options hash instead of compiling. Run by `npm run build` after tsc.
  */
 
@@ -26,12 +26,19 @@ export function writeValidators(folder: string, schemas: readonly CompiledSchema
   return written.size;
 }
 
-async function main(): Promise<void> {
+/** Every schema the CLI compiles: those compiled at start-up, and the rules' data schemas they check on first use. */
+export async function schemasToPrecompile(): Promise<readonly CompiledSchema[]> {
   // Importing the rules compiles their data schemas; resolving the default config compiles the config and option schemas.
   const { resolveConfig } = await import('./config.js');
   await import('./text-index.js');
   resolveConfig({});
-  const count = writeValidators(packagePath(PRECOMPILED_VALIDATORS), schemasCompiled());
+  // Rules read and check their data files on first use, not at import: compile those schemas here too.
+  for (const file of readdirSync(packagePath('rules')).filter((name) => name.endsWith('.schema.json'))) createAjv().compile(readPackageJson<object>(`rules/${file}`));
+  return schemasCompiled();
+}
+
+async function main(): Promise<void> {
+  const count = writeValidators(packagePath(PRECOMPILED_VALIDATORS), await schemasToPrecompile());
   console.log(`build-validators: ${count} validators precompiled into ${PRECOMPILED_VALIDATORS}/`);
 }
 

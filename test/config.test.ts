@@ -5,8 +5,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { findConfigFile, loadConfig, resolveConfig } from '../src/config.js';
 import { ConfigError } from '../src/rule.js';
 import { builtinRules } from '../src/rules.js';
-import { newAjv, readPackageJson, validatorFile } from '../src/schema.js';
-import { writeValidators } from '../src/build-validators.js';
+import { newAjv, readPackageJson, schemasCompiled, validatorFile } from '../src/schema.js';
+import { schemasToPrecompile, writeValidators } from '../src/build-validators.js';
+import { lintText } from '../src/engine.js';
 import { packagePath } from '../src/paths.js';
 import { cli, makeTree } from './helpers/cli.js';
 
@@ -39,6 +40,17 @@ describe('config', () => {
     expect([precompiledOptions(precompiledDefaults), compiledOptions(compiledDefaults)]).toEqual([true, true]);
     expect(precompiledDefaults).toEqual(compiledDefaults);
     expect(Object.keys(precompiledDefaults).length).toBeGreaterThan(0);
+  });
+
+  it('precompiles every schema a run compiles, the data schemas rules check on first use included', async () => {
+    await lintText('Read more: a story. The the end.\n\nYou may also like\nOne headline here\nAnother headline there', resolveConfig({}), { path: 'a.txt' });
+    const compiledByRun = schemasCompiled().map(({ schema, options }) => validatorFile(schema, options));
+    expect(compiledByRun.length).toBeGreaterThan(2);
+    const precompiled = new Set((await schemasToPrecompile()).map(({ schema, options }) => validatorFile(schema, options)));
+    for (const file of readdirSync(packagePath('rules')).filter((name) => name.endsWith('.schema.json'))) {
+      expect(precompiled.has(validatorFile(readPackageJson<object>(`rules/${file}`), {})), file).toBe(true);
+    }
+    expect(compiledByRun.filter((file) => !precompiled.has(file))).toEqual([]);
   });
 
   it('has defaults: every built-in rule at its default severity', () => {
