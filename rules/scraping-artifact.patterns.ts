@@ -238,6 +238,46 @@ function closingParen(source: string, open: number): number {
   return source.length;
 }
 
+/** One element of a pattern source, as the gate derivations below read it. */
+type PatternElement =
+  | { kind: 'group'; end: number; text: string; body: string }
+  | { kind: 'lookaround'; end: number; text: string; positive: boolean; body: string }
+  | { kind: 'placeholder'; end: number; name: string }
+  | { kind: 'escape'; end: number; escape: string }
+  | { kind: 'class'; end: number }
+  | { kind: 'char'; end: number; char: string };
+
+/** The element of the pattern language that starts at `at` (its quantifier not included). */
+function elementAt(source: string, at: number): PatternElement {
+  const char = source[at];
+  if (char === '(') {
+    const end = closingParen(source, at) + 1;
+    const text = source.slice(at, end);
+    const lookaround = /^\(\?<?([=!])/.exec(text);
+    if (lookaround) return { kind: 'lookaround', end, text, positive: lookaround[1] === '=', body: text.slice(lookaround[0].length, -1) };
+    return { kind: 'group', end, text, body: text.slice(1, -1).replace(/^\?:/, '') };
+  }
+  if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
+    const end = source.indexOf('}', at) + 1;
+    return { kind: 'placeholder', end, name: source.slice(at + 1, end - 1) };
+  }
+  if (char === '\\') {
+    const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
+    return { kind: 'escape', end: at + escape.length, escape };
+  }
+  if (char === '[') {
+    let end = at + 1;
+    while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
+    return { kind: 'class', end: end + 1 };
+  }
+  return { kind: 'char', end: at + 1, char };
+}
+
+/** The source a placeholder stands for when gates are derived, or undefined when it can match anything. */
+function placeholderSource(name: string): string | undefined {
+  return name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? PLACEHOLDERS[name] : undefined;
+}
+
 /**
  * The first letters or digits (lower case) a line can open with, after any punctuation, for a pattern
  * in the pattern language: used to try only the patterns a line can start with. Punctuation and
@@ -276,35 +316,28 @@ function sequenceFirst(source: string, agencies: string[]): Firsts | 'any' {
   const chars = new Set<string>();
   let at = 0;
   while (at < source.length) {
-    const char = source[at];
+    const element = elementAt(source, at);
     let atom: Firsts | 'any';
-    let end: number;
-    if (char === '(') {
-      end = closingParen(source, at) + 1;
-      // A lookaround matches no character: it does not decide what a line starts with.
-      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
-      atom = lookaround ? { chars: new Set(), nullable: true } : alternativesFirst(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
-    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
-      end = source.indexOf('}', at) + 1;
-      const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
-      else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesFirst(PLACEHOLDERS[name], agencies) : 'any';
-    } else if (char === '\\') {
-      end = at + 2;
-      const escaped = source[at + 1];
+    if (element.kind === 'group') atom = alternativesFirst(element.body, agencies);
+    // A lookaround matches no character: it does not decide what a line starts with.
+    else if (element.kind === 'lookaround') atom = { chars: new Set(), nullable: true };
+    else if (element.kind === 'placeholder') {
+      const placeholder = placeholderSource(element.name);
+      if (element.name === 'agency') atom = alternativesFirst(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
+      else atom = placeholder === undefined ? 'any' : alternativesFirst(placeholder, agencies);
+    } else if (element.kind === 'escape') {
+      const escaped = element.escape[1];
       atom = escaped === 'd' ? { chars: new Set(DIGITS), nullable: false } : /[pPuxwSWDb]/.test(escaped) ? 'any' : { chars: new Set(), nullable: true };
-    } else if (char === '[' || char === '.') {
+    } else if (element.kind === 'class' || element.char === '.') {
       return 'any';
     } else {
-      end = at + 1;
-      atom = /[\p{L}\p{N}]/u.test(char) ? { chars: new Set([char.toLowerCase()]), nullable: false } : { chars: new Set(), nullable: true };
+      atom = /[\p{L}\p{N}]/u.test(element.char) ? { chars: new Set([element.char.toLowerCase()]), nullable: false } : { chars: new Set(), nullable: true };
     }
-    const quantifier = /^(?:\?|\*|\{0,?\d*\})/.exec(source.slice(end));
-    if (quantifier) end += quantifier[0].length;
+    const { min, length } = quantifierAt(source, element.end);
     if (atom === 'any') return 'any';
     for (const first of atom.chars) chars.add(first);
-    if (!quantifier && !atom.nullable) return { chars, nullable: false };
-    at = end;
+    if (min > 0 && !atom.nullable) return { chars, nullable: false };
+    at = element.end + length;
   }
   return { chars, nullable: true };
 }
@@ -345,38 +378,33 @@ function sequenceOpenings(source: string, agencies: string[]): Openings {
   };
   let at = 0;
   while (at < source.length) {
-    const char = source[at];
+    const element = elementAt(source, at);
     // What the element can open with (`any`: anything; `skip`: no letter or digit, zero-width, or punctuation).
     let atom: Openings | 'skip';
-    let end: number;
-    if (char === '(') {
-      end = closingParen(source, at) + 1;
-      const lookaround = /^\(\?<?[=!]/.test(source.slice(at));
-      atom = lookaround ? 'skip' : alternativesOpenings(source.slice(at + 1, end - 1).replace(/^\?:/, ''), agencies);
-    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
-      end = source.indexOf('}', at) + 1;
-      const name = source.slice(at + 1, end - 1);
-      if (name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
-      else atom = name in PLACEHOLDERS && name !== 'words' && name !== 'url' ? alternativesOpenings(PLACEHOLDERS[name], agencies) : 'any';
-    } else if (char === '\\') {
-      const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
-      end = at + escape.length;
+    if (element.kind === 'group') atom = alternativesOpenings(element.body, agencies);
+    else if (element.kind === 'lookaround') atom = 'skip';
+    else if (element.kind === 'placeholder') {
+      const placeholder = placeholderSource(element.name);
+      if (element.name === 'agency') atom = alternativesOpenings(agencies.map(escapeRegex).join('|'), NO_AGENCIES);
+      else atom = placeholder === undefined ? 'any' : alternativesOpenings(placeholder, agencies);
+    } else if (element.kind === 'escape') {
+      const { escape } = element;
       if (escape === '\\d') atom = new Set(DIGITS);
       else if (escape.length === 2 && !/[\p{L}\p{N}]/u.test(escape[1]) && !/[pPuxwWSDbB]/.test(escape[1])) atom = 'skip';
       else atom = escape === '\\b' || escape === '\\B' ? 'skip' : 'any';
-    } else if (char === '[' || char === '.' || /[\ud800-\udfff]/.test(char)) {
+    } else if (element.kind === 'class' || element.char === '.' || /[\ud800-\udfff]/.test(element.char)) {
       return started() ? openings : 'any';
     } else {
-      end = at + 1;
-      atom = /[\p{L}\p{N}]/u.test(char) ? new Set([char]) : 'skip';
+      atom = /[\p{L}\p{N}]/u.test(element.char) ? new Set([element.char]) : 'skip';
     }
-    const { min, length } = quantifierAt(source, end);
-    end += length;
+    const { min, length } = quantifierAt(source, element.end);
+    const end = element.end + length;
     // A group of punctuation only (`(\\()?`) opens with no letter either.
     if (atom instanceof Set && atom.size === 1 && atom.has('')) atom = 'skip';
     if (atom === 'skip') {
       // Punctuation before the first letter or digit is skipped; after it, the opening ends.
-      if (started() && !/^\((\?<?[=!])/.test(source.slice(at)) && !(char === '\\' && /^\\[bB]/.test(source.slice(at)))) return openings;
+      const zeroWidth = element.kind === 'lookaround' || (element.kind === 'escape' && (element.escape === '\\b' || element.escape === '\\B'));
+      if (started() && !zeroWidth) return openings;
       at = end;
       continue;
     }
@@ -394,7 +422,7 @@ function sequenceOpenings(source: string, agencies: string[]): Openings {
     if (next === 'any') return started() ? openings : 'any';
     openings = next;
     // Only a single letter or digit, once, lets the opening go on.
-    if (!(length === 0 && char !== '(' && char !== '{' && char !== '\\')) return openings;
+    if (!(length === 0 && element.kind === 'char')) return openings;
     at = end;
   }
   return openings;
@@ -484,44 +512,33 @@ function sequenceAnchors(source: string, agencies: string[], edges: number): Anc
   };
   let at = 0;
   while (at < source.length) {
-    const char = source[at];
+    const element = elementAt(source, at);
     let atom: Anchors[] = [];
     let literal: string | undefined;
-    let end: number;
     // An element that matches no character; `clear` after it is then what it tells of the position.
     let zeroWidth = false;
     // The element matches only characters that are no letter or digit.
     let notWord = false;
-    if (char === '(') {
-      end = closingParen(source, at) + 1;
-      const group = source.slice(at, end);
-      const lookaround = /^\(\?<?([=!])/.exec(group);
-      const { length } = quantifierAt(source, end);
-      // A positive lookaround's text is in the line too; a negative one requires nothing.
-      if (!lookaround) atom = alternativesAnchors(group.slice(1, -1).replace(/^\?:/, ''), agencies, length ? 0 : (clearBefore ? 1 : 0) | (clearAt(end) ? 2 : 0));
-      else if (lookaround[1] === '=') atom = alternativesAnchors(group.slice(lookaround[0].length, -1), agencies, 0);
-      zeroWidth = lookaround !== null;
-      if (group === NO_WORD_BEFORE) clearBefore = true;
-    } else if (char === '{' && /^\{[a-z]+\}/.test(source.slice(at))) {
-      end = source.indexOf('}', at) + 1;
-      const name = source.slice(at + 1, end - 1);
-      const { length } = quantifierAt(source, end);
+    if (element.kind === 'group' || element.kind === 'placeholder') {
+      const { length } = quantifierAt(source, element.end);
+      const around = length ? 0 : (clearBefore ? 1 : 0) | (clearAt(element.end) ? 2 : 0);
       // {agency} is wrapped in NO_WORD_BEFORE and NO_WORD_AFTER.
-      if (name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), NO_AGENCIES, 3);
-      else if (name in PLACEHOLDERS) atom = alternativesAnchors(PLACEHOLDERS[name], agencies, length ? 0 : (clearBefore ? 1 : 0) | (clearAt(end) ? 2 : 0));
-    } else if (char === '\\') {
-      const escape = /^\\(?:[pP]\{[^}]+\}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/.exec(source.slice(at))![0];
-      end = at + escape.length;
+      if (element.kind === 'group') atom = alternativesAnchors(element.body, agencies, around);
+      else if (element.name === 'agency') atom = alternativesAnchors(agencies.map(escapeRegex).join('|'), NO_AGENCIES, 3);
+      else if (element.name in PLACEHOLDERS) atom = alternativesAnchors(PLACEHOLDERS[element.name], agencies, around);
+    } else if (element.kind === 'lookaround') {
+      // A positive lookaround's text is in the line too; a negative one requires nothing.
+      if (element.positive) atom = alternativesAnchors(element.body, agencies, 0);
+      zeroWidth = true;
+      if (element.text === NO_WORD_BEFORE) clearBefore = true;
+    } else if (element.kind === 'escape') {
+      const { escape } = element;
       if (escape === '\\d') atom = [{ words: [], edges: [], digit: true }];
       else if (escape.length === 2 && /[^\p{L}\p{N}\s]/u.test(escape[1])) literal = escape[1];
       zeroWidth = escape === '\\b' || escape === '\\B';
       notWord = escape === '\\s';
-    } else if (char === '[') {
-      end = at + 1;
-      while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
-      end++;
-    } else {
-      end = at + 1;
+    } else if (element.kind === 'char') {
+      const { char } = element;
       // A space stands for a run of spaces or punctuation, an apostrophe for any apostrophe or none;
       // half an astral character has no case of its own to fold.
       if (!/[ '.^$\ud800-\udfff]/.test(char)) literal = char;
@@ -529,8 +546,7 @@ function sequenceAnchors(source: string, agencies: string[], edges: number): Anc
       notWord = char === ' ';
       if (char === '^') clearBefore = true;
     }
-    const { min, length } = quantifierAt(source, end);
-    end += length;
+    const { min, length } = quantifierAt(source, element.end);
     if (literal !== undefined && length === 0) {
       if (!run) runEdges = clearBefore ? 1 : 0;
       run += literal;
@@ -541,7 +557,7 @@ function sequenceAnchors(source: string, agencies: string[], edges: number): Anc
       if (min > 0) conjuncts.push(...atom);
       if (!zeroWidth) clearBefore = (notWord || (literal !== undefined && !isWordChar(literal))) && (min > 0 || clearBefore);
     }
-    at = end;
+    at = element.end + length;
   }
   flush((edges & 2) === 2);
   return conjuncts;
